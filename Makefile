@@ -1,0 +1,41 @@
+# omicform: every command sets up .venv from nothing when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SPECS := nmdc:nmdc-runtime nemo:nemo-archive
+
+.PHONY: test lint generate check-generated clean
+
+$(STAMP): pyproject.toml setup.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check sync tests
+	$(BIN)/ruff format --check sync tests
+	# mypy resolves `omicform` through a link to sync/ (the install maps the folder).
+	mkdir -p .cache/mypy-path && ln -sfn ../../sync .cache/mypy-path/omicform
+	MYPYPATH=.cache/mypy-path:generated $(BIN)/mypy -p omicform
+
+# Regenerates generated/ from specs/ with the pinned openapi-python-client and ruff.
+generate: $(STAMP)
+	$(BIN)/openapi-spec-validator specs/nmdc-runtime.yaml specs/nemo-archive.yaml
+	for pair in $(SPECS); do \
+	  key=$${pair%%:*}; spec=$${pair#*:}; \
+	  (cd generated && PATH="$(CURDIR)/$(BIN):$$PATH" $(CURDIR)/$(BIN)/openapi-python-client generate \
+	    --path ../specs/$$spec.yaml --config ../specs/codegen-$$key.yaml \
+	    --meta none --output-path omicform_$${key}_client --overwrite) || exit 1; \
+	done
+
+check-generated: generate
+	git diff --exit-code -- generated/
+	test -z "$$(git status --porcelain -- generated/)"
+
+clean:
+	rm -rf $(VENV) .cache/mypy-path

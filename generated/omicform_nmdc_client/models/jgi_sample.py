@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+from dateutil.parser import isoparse
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="JgiSample")
+
+
+@_attrs_define
+class JgiSample:
+    """
+    Attributes:
+        jdp_file_id (str):
+        ap_gold_id (str):
+        gold_study_id (str):
+        its_ap_id (str):
+        sequencing_project_name (str):
+        gold_biosample_id (str):
+        gold_seq_id (str):
+        file_name (str):
+        jdp_file_status (str): Free text; the server knows RESTORED, PURGED, READY, EXPIRED but does not enforce them.
+        globus_file_status (str): Free text; the server knows the Globus task statuses but does not enforce them.
+        jdp_file_size (int):
+        jgi_ap_id (str):
+        create_date (datetime.datetime):
+        md5sum (None | str | Unset):
+        update_date (datetime.datetime | None | Unset):
+        request_id (int | None | Unset):
+    """
+
+    jdp_file_id: str
+    ap_gold_id: str
+    gold_study_id: str
+    its_ap_id: str
+    sequencing_project_name: str
+    gold_biosample_id: str
+    gold_seq_id: str
+    file_name: str
+    jdp_file_status: str
+    globus_file_status: str
+    jdp_file_size: int
+    jgi_ap_id: str
+    create_date: datetime.datetime
+    md5sum: str | Unset | None = UNSET
+    update_date: datetime.datetime | Unset | None = UNSET
+    request_id: int | Unset | None = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        jdp_file_id = self.jdp_file_id
+
+        ap_gold_id = self.ap_gold_id
+
+        gold_study_id = self.gold_study_id
+
+        its_ap_id = self.its_ap_id
+
+        sequencing_project_name = self.sequencing_project_name
+
+        gold_biosample_id = self.gold_biosample_id
+
+        gold_seq_id = self.gold_seq_id
+
+        file_name = self.file_name
+
+        jdp_file_status = self.jdp_file_status
+
+        globus_file_status = self.globus_file_status
+
+        jdp_file_size = self.jdp_file_size
+
+        jgi_ap_id = self.jgi_ap_id
+
+        create_date = self.create_date.isoformat()
+
+        md5sum: str | Unset | None
+        if isinstance(self.md5sum, Unset):
+            md5sum = UNSET
+        else:
+            md5sum = self.md5sum
+
+        update_date: str | Unset | None
+        if isinstance(self.update_date, Unset):
+            update_date = UNSET
+        elif isinstance(self.update_date, datetime.datetime):
+            update_date = self.update_date.isoformat()
+        else:
+            update_date = self.update_date
+
+        request_id: int | Unset | None
+        if isinstance(self.request_id, Unset):
+            request_id = UNSET
+        else:
+            request_id = self.request_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "jdp_file_id": jdp_file_id,
+                "ap_gold_id": ap_gold_id,
+                "gold_study_id": gold_study_id,
+                "its_ap_id": its_ap_id,
+                "sequencing_project_name": sequencing_project_name,
+                "gold_biosample_id": gold_biosample_id,
+                "gold_seq_id": gold_seq_id,
+                "file_name": file_name,
+                "jdp_file_status": jdp_file_status,
+                "globus_file_status": globus_file_status,
+                "jdp_file_size": jdp_file_size,
+                "jgi_ap_id": jgi_ap_id,
+                "create_date": create_date,
+            }
+        )
+        if md5sum is not UNSET:
+            field_dict["md5sum"] = md5sum
+        if update_date is not UNSET:
+            field_dict["update_date"] = update_date
+        if request_id is not UNSET:
+            field_dict["request_id"] = request_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        jdp_file_id = d.pop("jdp_file_id")
+
+        ap_gold_id = d.pop("ap_gold_id")
+
+        gold_study_id = d.pop("gold_study_id")
+
+        its_ap_id = d.pop("its_ap_id")
+
+        sequencing_project_name = d.pop("sequencing_project_name")
+
+        gold_biosample_id = d.pop("gold_biosample_id")
+
+        gold_seq_id = d.pop("gold_seq_id")
+
+        file_name = d.pop("file_name")
+
+        jdp_file_status = d.pop("jdp_file_status")
+
+        globus_file_status = d.pop("globus_file_status")
+
+        jdp_file_size = d.pop("jdp_file_size")
+
+        jgi_ap_id = d.pop("jgi_ap_id")
+
+        create_date = isoparse(d.pop("create_date"))
+
+        def _parse_md5sum(data: object) -> str | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        md5sum = _parse_md5sum(d.pop("md5sum", UNSET))
+
+        def _parse_update_date(data: object) -> datetime.datetime | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                update_date_type_0 = isoparse(data)
+
+                return update_date_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        update_date = _parse_update_date(d.pop("update_date", UNSET))
+
+        def _parse_request_id(data: object) -> int | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        request_id = _parse_request_id(d.pop("request_id", UNSET))
+
+        jgi_sample = cls(
+            jdp_file_id=jdp_file_id,
+            ap_gold_id=ap_gold_id,
+            gold_study_id=gold_study_id,
+            its_ap_id=its_ap_id,
+            sequencing_project_name=sequencing_project_name,
+            gold_biosample_id=gold_biosample_id,
+            gold_seq_id=gold_seq_id,
+            file_name=file_name,
+            jdp_file_status=jdp_file_status,
+            globus_file_status=globus_file_status,
+            jdp_file_size=jdp_file_size,
+            jgi_ap_id=jgi_ap_id,
+            create_date=create_date,
+            md5sum=md5sum,
+            update_date=update_date,
+            request_id=request_id,
+        )
+
+        jgi_sample.additional_properties = d
+        return jgi_sample
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,1 @@
+"""Local checks that mirror what a remote service will verify, run before anything is sent."""

@@ -1,0 +1,293 @@
+"""The NeMO Archive submission API, as omicform uses it.
+
+Login is on another host than the API; its JWT is held in memory only (NeMO asks that it
+never be stored), and its expiry is read from the token's own `exp` claim.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from io import BytesIO
+from typing import Any
+
+import httpx
+from omicform_nemo_client import Client
+from omicform_nemo_client.api.auth import login
+from omicform_nemo_client.api.submission import (
+    create_submission,
+    get_submission,
+    list_submissions,
+    search_submissions,
+)
+from omicform_nemo_client.models import (
+    LoginRequest,
+    LoginSuccess,
+    SearchRequest,
+    SubmissionCreated,
+    SubmissionList,
+    SubmissionUpload,
+    YesFlag,
+)
+from omicform_nemo_client.models import Submission as WireSubmission
+from omicform_nemo_client.types import UNSET, File, Response, Unset
+
+from omicform.errors import MissingCredentials, ServiceError
+from omicform.services.auth import BearerAuth, IssuedToken, jwt_expiry
+from omicform.services.http import ErrorMapper, Redactor, build_client, build_transport
+from omicform.services.pagination import follow_page_numbers
+from omicform.services.settings import NemoSettings, Secret
+from omicform.services.transport import RequestSafety
+
+SERVICE = "NeMO"
+
+STEP_NAMES = (
+    "manifest_validated",
+    "upload_complete",
+    "qc_complete",
+    "https_release",
+    "gcp_release",
+    "portal_release",
+)
+
+# A submission POST creates a new submission every time: it is deliberately absent here.
+NEMO_SAFETY = RequestSafety(repeatable_post_suffixes=frozenset({"/v1/login", "/submission/search"}))
+
+
+@dataclass(frozen=True)
+class SubmissionStep:
+    name: str
+    success: bool
+    date: str | None = None
+    msg: str | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: str
+    submitter: str
+    creation: datetime
+    complete: bool
+    success: bool
+    steps: tuple[SubmissionStep, ...]
+    policy: str | None = None
+
+    @property
+    def state(self) -> str:
+        """`in-progress`, `error` or `complete`, as NeMO's search names them."""
+        if not self.complete:
+            return "in-progress"
+        return "complete" if self.success else "error"
+
+    @property
+    def next_step(self) -> str | None:
+        """The step NeMO is working on, or None once the submission is complete."""
+        if self.complete:
+            return None
+        done = {s.name for s in self.steps}
+        return next((name for name in STEP_NAMES if name not in done), None)
+
+    @property
+    def failed_step(self) -> SubmissionStep | None:
+        return next((s for s in self.steps if not s.success), None)
+
+
+@dataclass(frozen=True)
+class _Page:
+    items: Sequence[Submission]
+    has_next: bool
+
+
+class NemoService:
+    """Typed calls to NeMO's submission API, rate-limited to NeMO's documented 3 requests/s."""
+
+    def __init__(
+        self, settings: NemoSettings, *, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        self.settings = settings
+        creds = settings.credentials
+        self._redact = Redactor(creds.secrets() if creds else ())
+        self._errors = ErrorMapper(SERVICE, ("message",), self._redact)
+        self.transport = build_transport(SERVICE, settings.http, NEMO_SAFETY, inner=transport)
+        # The login host is another host, but the same person's request budget: share the limiter.
+        self.login_transport = build_transport(
+            SERVICE, settings.http, NEMO_SAFETY, inner=transport, limiter=self.transport.limiter
+        )
+        self.auth = BearerAuth(self._login)
+        login_base = settings.login_url.rstrip("/")
+        self._login_client = Client(base_url=login_base)
+        self._login_client.set_httpx_client(
+            build_client(login_base, settings.http, self.login_transport)
+        )
+        base = settings.base_url.rstrip("/")
+        self._api = Client(base_url=base)
+        self._api.set_httpx_client(
+            build_client(base, settings.http, self.transport, auth=self.auth)
+        )
+
+    def __repr__(self) -> str:
+        who = self.settings.credentials.username if self.settings.credentials else None
+        return f"NemoService(base_url={self.settings.base_url!r}, username={who!r})"
+
+    def close(self) -> None:
+        self._api.get_httpx_client().close()
+        self._login_client.get_httpx_client().close()
+
+    def __enter__(self) -> NemoService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _login(self) -> IssuedToken:
+        creds = self.settings.credentials
+        if creds is None:
+            raise MissingCredentials(
+                "this NeMO call needs credentials",
+                field="NeMO credentials",
+                hint="export NEMO_USERNAME and NEMO_PASSWORD (your NeMO/Aspera login).",
+            )
+        body = LoginRequest(username=creds.username, password=creds.password.reveal())
+        response = self._errors.call(
+            "POST", "/v1/login", lambda: login.sync_detailed(client=self._login_client, body=body)
+        )
+        parsed = response.parsed
+        if not isinstance(parsed, LoginSuccess):
+            raise _unparsed("POST", "/v1/login", response.status_code)
+        self._redact.add(parsed.jwt)
+        return IssuedToken(Secret(parsed.jwt), jwt_expiry(parsed.jwt))
+
+    def login(self) -> None:
+        """Logs in now (otherwise the first call does)."""
+        self.auth.current()
+
+    def get_submission(self, submission_id: str) -> Submission:
+        path = f"/submission/{submission_id}"
+        response = self._errors.call(
+            "GET", path, lambda: get_submission.sync_detailed(submission_id, client=self._api)
+        )
+        parsed = response.parsed
+        if not isinstance(parsed, WireSubmission):
+            raise _unparsed("GET", path, response.status_code)
+        return _submission(parsed)
+
+    def list_submissions(self, *, include_group: bool = False) -> Iterator[Submission]:
+        """Every submission one can see, 100 a page."""
+        flag: YesFlag | Unset = "y" if include_group else UNSET
+
+        def fetch(page: int) -> _Page:
+            response = self._errors.call(
+                "GET",
+                "/submission",
+                lambda: list_submissions.sync_detailed(client=self._api, page=page, all_=flag),
+            )
+            return _page(response, "GET", "/submission")
+
+        return follow_page_numbers(fetch)
+
+    def search_submissions(
+        self,
+        *,
+        id: str | None = None,
+        submitter: str | None = None,
+        status: Sequence[str] | None = None,
+        policy: str | None = None,
+        start_date: str | None = None,
+        end_date: str | None = None,
+    ) -> Iterator[Submission]:
+        """Submissions matching a search (id and submitter are substrings)."""
+        criteria: dict[str, Any] = {
+            "id": id,
+            "submitter": submitter,
+            "status": list(status) if status is not None else None,
+            "policy": policy,
+            "start-date": start_date,
+            "end-date": end_date,
+        }
+        body = SearchRequest.from_dict({k: v for k, v in criteria.items() if v is not None})
+
+        def fetch(page: int) -> _Page:
+            response = self._errors.call(
+                "POST",
+                "/submission/search",
+                lambda: search_submissions.sync_detailed(client=self._api, body=body, page=page),
+            )
+            return _page(response, "POST", "/submission/search")
+
+        return follow_page_numbers(fetch)
+
+    def submit(
+        self,
+        manifest: bytes,
+        file_name: str,
+        *,
+        dry_run: bool = False,
+        notification: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Posts a manifest and returns the new submission id.
+
+        Never repeated on an unclear failure: that raises OutcomeUnknown, to be settled by
+        searching for the submission, because every POST makes a new submission.
+        """
+        body = SubmissionUpload(
+            manifest=File(
+                payload=BytesIO(manifest),
+                file_name=file_name,
+                mime_type="text/tab-separated-values",
+            ),
+            notification=json.dumps(dict(notification)) if notification is not None else UNSET,
+        )
+        response = self._errors.call(
+            "POST",
+            "/submission",
+            lambda: create_submission.sync_detailed(
+                client=self._api, body=body, dryrun="y" if dry_run else UNSET
+            ),
+            repeatable=False,
+        )
+        parsed = response.parsed
+        if not isinstance(parsed, SubmissionCreated):
+            raise _unparsed("POST", "/submission", response.status_code)
+        return parsed.id
+
+
+def _page(response: Response[Any], method: str, path: str) -> _Page:
+    parsed = response.parsed
+    if not isinstance(parsed, SubmissionList):
+        raise _unparsed(method, path, response.status_code)
+    has_next = isinstance(parsed.next_, str) and bool(parsed.next_)
+    return _Page([_submission(s) for s in parsed.results], has_next)
+
+
+def _submission(wire: WireSubmission) -> Submission:
+    steps = tuple(
+        SubmissionStep(
+            name=s.name,
+            success=s.success,
+            date=s.date if isinstance(s.date, str) else None,
+            msg=s.msg if isinstance(s.msg, str) else None,
+        )
+        for s in wire.steps
+    )
+    return Submission(
+        id=wire.id,
+        submitter=wire.submitter,
+        creation=wire.creation,
+        complete=wire.complete,
+        success=wire.success,
+        steps=steps,
+        policy=wire.policy if isinstance(wire.policy, str) else None,
+    )
+
+
+def _unparsed(method: str, path: str, status: int) -> ServiceError:
+    return ServiceError(
+        "the answer did not have the documented shape",
+        service=SERVICE,
+        method=method,
+        path=path,
+        status=status,
+        hint="NeMO may have changed its API; report this to the omicform maintainers.",
+    )

@@ -1,0 +1,434 @@
+"""The NMDC Runtime API, as omicform uses it.
+
+Records of the three staging kinds travel as plain dicts of their fields (the reconciler
+diffs fields, and a projection may leave any of them out); answers with a fixed shape come
+back as small typed records.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, TypeVar
+
+import httpx
+from omicform_nmdc_client import Client
+from omicform_nmdc_client.api.auth import create_token
+from omicform_nmdc_client.api.metadata import submit_metadata_json, validate_metadata_json
+from omicform_nmdc_client.api.pids import mint_ids
+from omicform_nmdc_client.api.runs import get_run
+from omicform_nmdc_client.api.wf_file_staging import (
+    create_globus_task,
+    create_jgi_sample,
+    create_jgi_sequencing_project,
+    get_globus_task,
+    get_jgi_sequencing_project,
+    list_globus_tasks,
+    list_jgi_samples,
+    list_jgi_sequencing_projects,
+    update_globus_task,
+    update_jgi_sample,
+)
+from omicform_nmdc_client.models import (
+    GlobusTask,
+    GlobusTaskPage,
+    JgiSample,
+    JgiSamplePage,
+    JgiSequencingProject,
+    JgiSequencingProjectPage,
+    MetadataValidationResult,
+    MintRequest,
+    NmdcDatabase,
+    RunSummary,
+    SchemaClassRef,
+    SubmitAccepted,
+    Token,
+    TokenRequest,
+)
+from omicform_nmdc_client.types import UNSET, Response
+
+from omicform.errors import MissingCredentials, OmicformError, ServiceError
+from omicform.services.auth import BearerAuth, IssuedToken, jwt_expiry
+from omicform.services.http import ErrorMapper, Redactor, build_client, build_transport
+from omicform.services.pagination import follow_page_tokens
+from omicform.services.settings import NmdcSettings, Secret
+from omicform.services.transport import RequestSafety
+
+SERVICE = "NMDC"
+T = TypeVar("T")
+
+# PATCH here sends the whole record and the server merges it: sending it twice is harmless.
+NMDC_SAFETY = RequestSafety(
+    patch_repeatable=True,
+    repeatable_post_suffixes=frozenset({"/token", "/metadata/json:validate"}),
+)
+
+
+class StagingKind(enum.Enum):
+    """The three workflow-file-staging collections, with their natural keys."""
+
+    JGI_SEQUENCING_PROJECTS = "jgi_sequencing_projects"
+    JGI_SAMPLES = "jgi_samples"
+    GLOBUS_TASKS = "globus_tasks"
+
+    @property
+    def key(self) -> str:
+        return _KEYS[self]
+
+    @property
+    def path(self) -> str:
+        return f"/wf_file_staging/{self.value}"
+
+    @property
+    def updatable(self) -> bool:
+        """Sequencing projects have no update call at all."""
+        return self is not StagingKind.JGI_SEQUENCING_PROJECTS
+
+    @property
+    def duplicate_statuses(self) -> tuple[int, ...]:
+        """What a create answers when the key exists: 400, or 409 for samples (400 before 2.15)."""
+        return (400, 409) if self is StagingKind.JGI_SAMPLES else (400,)
+
+
+_KEYS = {
+    StagingKind.JGI_SEQUENCING_PROJECTS: "sequencing_project_name",
+    StagingKind.JGI_SAMPLES: "jdp_file_id",
+    StagingKind.GLOBUS_TASKS: "task_id",
+}
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    ok: bool
+    errors: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: str
+    status: str  # REQUESTED, STARTED, FAIL or COMPLETE
+    started_at: str | None = None
+    job: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("COMPLETE", "FAIL")
+
+
+@dataclass(frozen=True)
+class _Page:
+    items: Sequence[dict[str, Any]]
+    next_token: str | None
+
+
+class NmdcService:
+    """Typed calls to the NMDC Runtime API over one reused, rate-limited connection pool."""
+
+    def __init__(
+        self, settings: NmdcSettings, *, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        self.settings = settings
+        creds = settings.credentials
+        self._redact = Redactor(creds.secrets() if creds else ())
+        self._errors = ErrorMapper(SERVICE, ("detail",), self._redact)
+        self.transport = build_transport(SERVICE, settings.http, NMDC_SAFETY, inner=transport)
+        self.auth = BearerAuth(self._obtain_token)
+        base = settings.base_url.rstrip("/")
+        self._anonymous = Client(base_url=base)
+        self._anonymous.set_httpx_client(build_client(base, settings.http, self.transport))
+        self._api = Client(base_url=base)
+        self._api.set_httpx_client(
+            build_client(base, settings.http, self.transport, auth=self.auth)
+        )
+
+    def __repr__(self) -> str:
+        who = self.settings.credentials.principal if self.settings.credentials else None
+        return f"NmdcService(base_url={self.settings.base_url!r}, principal={who!r})"
+
+    def close(self) -> None:
+        self._api.get_httpx_client().close()
+        self._anonymous.get_httpx_client().close()
+
+    def __enter__(self) -> NmdcService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- authentication ---------------------------------------------------------------------
+
+    def _obtain_token(self) -> IssuedToken:
+        creds = self.settings.credentials
+        if creds is None:
+            raise MissingCredentials(
+                "this NMDC call needs credentials",
+                field="NMDC credentials",
+                hint="export NMDC_CLIENT_ID and NMDC_CLIENT_SECRET (or NMDC_USERNAME and "
+                "NMDC_PASSWORD).",
+            )
+        if creds.client_id:
+            body = TokenRequest(
+                grant_type="client_credentials",
+                client_id=creds.client_id,
+                client_secret=_reveal(creds.client_secret),
+            )
+        else:
+            body = TokenRequest(
+                grant_type="password",
+                username=creds.username or "",
+                password=_reveal(creds.password),
+            )
+        response = self._errors.call(
+            "POST", "/token", lambda: create_token.sync_detailed(client=self._anonymous, body=body)
+        )
+        token = _parsed(response, Token, "POST", "/token")
+        self._redact.add(token.access_token)
+        return IssuedToken(Secret(token.access_token), _token_expiry(token))
+
+    def token(self) -> str:
+        """A current access token (fetched or reused); for callers that need the raw value."""
+        return self.auth.current()
+
+    # -- metadata ---------------------------------------------------------------------------
+
+    def validate_metadata(self, database: Mapping[str, Any]) -> ValidationOutcome:
+        """The server's json:validate; needs no credentials."""
+        body = NmdcDatabase.from_dict(dict(database))
+        response = self._errors.call(
+            "POST",
+            "/metadata/json:validate",
+            lambda: validate_metadata_json.sync_detailed(client=self._anonymous, body=body),
+        )
+        result = _parsed(response, MetadataValidationResult, "POST", "/metadata/json:validate")
+        if result.result != "errors":
+            return ValidationOutcome(ok=True)
+        detail = result.detail.to_dict() if result.detail is not UNSET and result.detail else {}
+        errors = {k: [str(m) for m in v] for k, v in detail.items()}
+        return ValidationOutcome(ok=False, errors=errors)
+
+    def submit_metadata(self, database: Mapping[str, Any]) -> str:
+        """Starts a json:submit and returns its run id. Identical content: AlreadyExists (409)."""
+        body = NmdcDatabase.from_dict(dict(database))
+        response = self._errors.call(
+            "POST",
+            "/metadata/json:submit",
+            lambda: submit_metadata_json.sync_detailed(client=self._api, body=body),
+            repeatable=False,
+        )
+        return _parsed(response, SubmitAccepted, "POST", "/metadata/json:submit").detail.run_id
+
+    def get_run(self, run_id: str) -> RunInfo:
+        response = self._errors.call(
+            "GET", f"/runs/{run_id}", lambda: get_run.sync_detailed(run_id, client=self._api)
+        )
+        run = _parsed(response, RunSummary, "GET", f"/runs/{run_id}")
+        return RunInfo(
+            id=run.id,
+            status=run.status,
+            started_at=_opt(run.started_at_time),
+            job=run.job.id if run.job is not UNSET and run.job else None,
+        )
+
+    def wait_for_run(
+        self,
+        run_id: str,
+        *,
+        timeout: float = 600.0,
+        interval: float = 1.0,
+        on_poll: Callable[[RunInfo], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> RunInfo:
+        """Polls a run until COMPLETE or FAIL; raises if it is still going after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            run = self.get_run(run_id)
+            if on_poll:
+                on_poll(run)
+            if run.finished:
+                return run
+            if time.monotonic() >= deadline:
+                raise OmicformError(
+                    f"NMDC run {run_id} is still {run.status} after {timeout:.0f} s",
+                    hint="Check it later with `omicform status`; the run goes on on the server.",
+                )
+            sleep(interval)
+
+    # -- identifiers ------------------------------------------------------------------------
+
+    def mint(self, schema_class: str, how_many: int) -> list[str]:
+        """Mints new ids. Not idempotent: an unknown outcome is never retried by us."""
+        body = MintRequest(schema_class=SchemaClassRef(id=schema_class), how_many=how_many)
+        response = self._errors.call(
+            "POST",
+            "/pids/mint",
+            lambda: mint_ids.sync_detailed(client=self._api, body=body),
+            repeatable=False,
+        )
+        parsed = response.parsed
+        if not isinstance(parsed, list):
+            raise _unparsed("POST", "/pids/mint", response.status_code)
+        return [str(i) for i in parsed]
+
+    # -- workflow file staging --------------------------------------------------------------
+
+    def list_records(
+        self,
+        kind: StagingKind,
+        *,
+        filter: Mapping[str, Any] | None = None,
+        projection: Sequence[str] | None = None,
+        page_size: int = 1000,
+    ) -> Iterator[dict[str, Any]]:
+        """Every record of `kind` matching `filter`, page by page (lazily)."""
+        lister = _LISTERS[kind]
+        filter_text = json.dumps(dict(filter), separators=(",", ":")) if filter else UNSET
+        projection_text = ",".join(projection) if projection else UNSET
+
+        def fetch(token: str | None) -> _Page:
+            response = self._errors.call(
+                "GET",
+                kind.path,
+                lambda: lister(
+                    client=self._api,
+                    filter_=filter_text,
+                    max_page_size=page_size,
+                    page_token=token if token else UNSET,
+                    projection=projection_text,
+                ),
+            )
+            page = response.parsed
+            if not isinstance(page, (JgiSequencingProjectPage, JgiSamplePage, GlobusTaskPage)):
+                raise _unparsed("GET", kind.path, response.status_code)
+            next_token = page.next_page_token if isinstance(page.next_page_token, str) else None
+            return _Page([doc.to_dict() for doc in page.resources], next_token)
+
+        return follow_page_tokens(fetch)
+
+    def get_record(self, kind: StagingKind, key: str) -> dict[str, Any] | None:
+        """One record by its natural key, or None. Samples have no get-one: a filtered list."""
+        if kind is StagingKind.JGI_SAMPLES:
+            found = list(self.list_records(kind, filter={kind.key: key}, page_size=2))
+            return found[0] if found else None
+        getter = _GETTERS[kind]
+        path = f"{kind.path}/{key}"
+        try:
+            response = self._errors.call("GET", path, lambda: getter(key, client=self._api))
+        except ServiceError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        record = response.parsed
+        if not isinstance(record, (JgiSequencingProject, GlobusTask)):
+            raise _unparsed("GET", path, response.status_code)
+        return record.to_dict()
+
+    def create_record(self, kind: StagingKind, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Creates a record; AlreadyExists if its key is taken, OutcomeUnknown if unsure."""
+        model, creator = _CREATORS[kind]
+        body = model.from_dict(dict(record))
+        response = self._errors.call(
+            "POST",
+            kind.path,
+            lambda: creator(client=self._api, body=body),
+            ok=(201,),
+            repeatable=False,
+            conflict_statuses=kind.duplicate_statuses,
+        )
+        created = response.parsed
+        if not isinstance(created, model):
+            raise _unparsed("POST", kind.path, response.status_code)
+        return _drop_nulls(created.to_dict())
+
+    def update_record(self, kind: StagingKind, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Sends the full record as PATCH; the server merges it over the stored one."""
+        if not kind.updatable:
+            raise OmicformError(
+                f"NMDC has no update for {kind.value}",
+                hint="Create a new object under a new name instead.",
+            )
+        model, updater = _UPDATERS[kind]
+        key = str(record[kind.key])
+        body = model.from_dict(dict(record))
+        path = f"{kind.path}/{key}"
+        response = self._errors.call(
+            "PATCH", path, lambda: updater(key, client=self._api, body=body)
+        )
+        updated = response.parsed
+        if not isinstance(updated, model):
+            raise _unparsed("PATCH", path, response.status_code)
+        return _drop_nulls(updated.to_dict())
+
+
+_LISTERS: dict[StagingKind, Callable[..., Response[Any]]] = {
+    StagingKind.JGI_SEQUENCING_PROJECTS: list_jgi_sequencing_projects.sync_detailed,
+    StagingKind.JGI_SAMPLES: list_jgi_samples.sync_detailed,
+    StagingKind.GLOBUS_TASKS: list_globus_tasks.sync_detailed,
+}
+_GETTERS: dict[StagingKind, Callable[..., Response[Any]]] = {
+    StagingKind.JGI_SEQUENCING_PROJECTS: get_jgi_sequencing_project.sync_detailed,
+    StagingKind.GLOBUS_TASKS: get_globus_task.sync_detailed,
+}
+_CREATORS: dict[StagingKind, tuple[Any, Callable[..., Response[Any]]]] = {
+    StagingKind.JGI_SEQUENCING_PROJECTS: (
+        JgiSequencingProject,
+        create_jgi_sequencing_project.sync_detailed,
+    ),
+    StagingKind.JGI_SAMPLES: (JgiSample, create_jgi_sample.sync_detailed),
+    StagingKind.GLOBUS_TASKS: (GlobusTask, create_globus_task.sync_detailed),
+}
+_UPDATERS: dict[StagingKind, tuple[Any, Callable[..., Response[Any]]]] = {
+    StagingKind.JGI_SAMPLES: (JgiSample, update_jgi_sample.sync_detailed),
+    StagingKind.GLOBUS_TASKS: (GlobusTask, update_globus_task.sync_detailed),
+}
+
+
+def _reveal(secret: Secret | None) -> str:
+    return secret.reveal() if secret is not None else ""
+
+
+def _opt(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _drop_nulls(record: dict[str, Any]) -> dict[str, Any]:
+    """The server echoes unset optionals as null but does not store them."""
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def _token_expiry(token: Token) -> float | None:
+    expires = token.expires
+    if expires is not None and expires is not UNSET and not isinstance(expires, type(UNSET)):
+        delta = timedelta(
+            days=_int(getattr(expires, "days", 0)),
+            hours=_int(getattr(expires, "hours", 0)),
+            minutes=_int(getattr(expires, "minutes", 0)),
+        )
+        if delta.total_seconds() > 0:
+            return time.time() + delta.total_seconds()
+    return jwt_expiry(token.access_token)
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def _parsed(response: Response[Any], expected: type[T], method: str, path: str) -> T:
+    """The typed body of a successful answer; an error if it had another shape."""
+    if not isinstance(response.parsed, expected):
+        raise _unparsed(method, path, response.status_code)
+    return response.parsed
+
+
+def _unparsed(method: str, path: str, status: int) -> ServiceError:
+    return ServiceError(
+        "the answer did not have the documented shape",
+        service=SERVICE,
+        method=method,
+        path=path,
+        status=status,
+        hint="The server may be a different version than omicform expects; report this.",
+    )
