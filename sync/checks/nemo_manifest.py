@@ -14,7 +14,7 @@ Sources, best first:
   ``bundle_entity.py``): the error texts, the FASTQ read tokens and the bundle rules. Production
   may differ; where a message below is ours rather than NeMO's, the comment says so.
 
-Deliberate differences from NeMO's code, all in the direction of telling the user more:
+Deliberate differences from NeMO's code:
 
 * Every wrong row is reported. NeMO stops at an unreadable file, a wrong header, the first row
   with a wrong field count or too many rows; :meth:`ManifestReport.nemo_messages` restores that
@@ -29,6 +29,11 @@ Deliberate differences from NeMO's code, all in the direction of telling the use
 * Quoting: NeMO reads the TSV with Python's csv module (excel dialect). We unquote a cell that is
   wholly wrapped in double quotes (what spreadsheet exports write); a quoted cell spanning several
   lines is not supported and shows up as a wrong field count.
+* Rules of ours: the manifest's own file name; an empty manifest; a blank line between rows (a
+  warning); Access not in lower case (an error: NeMO's validator accepts it, its ingest does not
+  map it); a MEX member whose File_type is not ``mtx`` (a warning, docs); a lone
+  ``<prefix>peaks.bed`` is a BED file, not an incomplete MEX bundle; any ``*.mtx(.gz)`` is a MEX
+  matrix (docs), not only ``matrix.mtx``.
 """
 
 from __future__ import annotations
