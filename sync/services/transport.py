@@ -70,7 +70,7 @@ class ServiceTransport(httpx.BaseTransport):
         self.limiter = limiter
         self.retry = retry
         self.safety = safety
-        self._sleep = sleep
+        self.sleep = sleep
         self.requests_sent = 0  # every attempt that left, retries included (benchmarks read it)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -116,7 +116,7 @@ class ServiceTransport(httpx.BaseTransport):
                 response.read()
                 response.close()
             log.debug("%s retrying in %.2f s (attempt %d)", self.service, delay, attempt + 1)
-            self._sleep(delay)
+            self.sleep(delay)
             attempt += 1
 
     def close(self) -> None:
