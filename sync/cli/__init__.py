@@ -5,6 +5,16 @@ from __future__ import annotations
 import click
 
 from omicform import __version__
+from omicform.cli.adopt import dump_command, import_command
+from omicform.cli.apply import apply_command
+from omicform.cli.init import init_command
+from omicform.cli.plan import plan_command
+from omicform.cli.sandbox import sandbox
+from omicform.cli.show import show_command
+from omicform.cli.state import state_group
+from omicform.cli.status import status_command
+from omicform.cli.unlock import force_unlock_command
+from omicform.cli.validate import validate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -14,15 +24,21 @@ def main() -> None:
 
     \b
     Example:
-      omicform plan -f omicform.yaml
+      omicform init && omicform validate && omicform plan
     """
 
 
-def _register() -> None:
-    # Imported here so each command module can import `main`-free helpers without cycles.
-    from omicform.cli.sandbox import sandbox
-
-    main.add_command(sandbox)
-
-
-_register()
+for command in (
+    init_command,
+    validate_command,
+    plan_command,
+    apply_command,
+    show_command,
+    status_command,
+    import_command,
+    dump_command,
+    state_group,
+    force_unlock_command,
+    sandbox,
+):
+    main.add_command(command)

@@ -1,0 +1,139 @@
+"""Recording and replaying the HTTP conversation (vcrpy cassettes), scrubbed of secrets.
+
+Used by `--record FILE` / `--replay FILE` on plan, apply and status, and by our own tests:
+a team records once with credentials and replays in CI with none.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+REDACTED = "***REDACTED***"
+SECRET_FIELDS = frozenset(
+    {"client_secret", "password", "access_token", "jwt", "token", "refresh_token", "secret"}
+)
+SCRUBBED_HEADERS = ("authorization", "cookie", "set-cookie", "proxy-authorization")
+_BOUNDARY = re.compile(rb"^--([^\r\n]+)\r?\n", re.MULTILINE)
+
+
+def _scrub_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: REDACTED if k in SECRET_FIELDS else _scrub_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub_json(v) for v in value]
+    return value
+
+
+def scrub_body(body: bytes | str | None, content_type: str = "") -> bytes | str | None:
+    """The body with every secret field's value replaced; form and JSON bodies both."""
+    if not body:
+        return body
+    raw = body.encode() if isinstance(body, str) else body
+    text: str | None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return body
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        try:
+            return json.dumps(_scrub_json(json.loads(text)), sort_keys=True)
+        except ValueError:
+            return body
+    if "form-urlencoded" in content_type or ("=" in text and "\n" not in text and " " not in text):
+        pairs = parse_qsl(text, keep_blank_values=True)
+        if pairs:
+            return urlencode([(k, REDACTED if k in SECRET_FIELDS else v) for k, v in pairs])
+    return body
+
+
+def _header(headers: Any, name: str) -> str:
+    for key, value in dict(headers).items():
+        if key.lower() == name:
+            return str(value[0] if isinstance(value, list) else value)
+    return ""
+
+
+def scrub_request(request: Any) -> Any:
+    for name in list(request.headers):
+        if name.lower() in SCRUBBED_HEADERS:
+            del request.headers[name]
+    request.body = scrub_body(request.body, _header(request.headers, "content-type"))
+    return request
+
+
+def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in SCRUBBED_HEADERS:
+            del headers[name]
+    body = response.get("body", {})
+    if isinstance(body, dict) and body.get("string"):
+        scrubbed = scrub_body(body["string"])
+        if isinstance(scrubbed, str):
+            scrubbed = scrubbed.encode()
+        body["string"] = scrubbed
+    return response
+
+
+def comparable_body(request: Any) -> Any:
+    """JSON as data, forms as sorted pairs, multipart without its random boundary."""
+    body = request.body
+    if body is None:
+        return None
+    raw = body.encode() if isinstance(body, str) else body
+    match = _BOUNDARY.match(raw)
+    if match:
+        return raw.replace(match.group(1), b"BOUNDARY")
+    try:
+        return json.loads(raw)
+    except ValueError:
+        pass
+    try:
+        return sorted(parse_qsl(raw.decode(), keep_blank_values=True))
+    except UnicodeDecodeError:
+        return raw
+
+
+def body_matcher(r1: Any, r2: Any) -> None:
+    if comparable_body(r1) != comparable_body(r2):
+        raise AssertionError("bodies differ")
+
+
+def make_vcr(record_mode: str) -> Any:
+    import vcr  # only when recording or replaying
+
+    recorder = vcr.VCR(
+        record_mode=record_mode,
+        match_on=["method", "path", "query", "omicform_body"],
+        before_record_request=scrub_request,
+        before_record_response=scrub_response,
+        decode_compressed_response=True,
+    )
+    recorder.register_matcher("omicform_body", body_matcher)
+    return recorder
+
+
+@contextmanager
+def recording(record: Path | None = None, replay: Path | None = None) -> Iterator[None]:
+    """Records to `record`, or replays `replay` with the network blocked, around the body."""
+    if record is None and replay is None:
+        yield
+        return
+    if record is not None and replay is not None:
+        raise ValueError("--record and --replay exclude each other")
+    if replay is not None and not replay.exists():
+        from omicform.errors import ConfigError
+
+        raise ConfigError("no such cassette", file=str(replay))
+    path = record or replay
+    assert path is not None
+    mode = "all" if record is not None else "none"
+    with make_vcr(mode).use_cassette(str(path)):
+        yield

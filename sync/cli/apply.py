@@ -1,0 +1,185 @@
+"""`omicform apply`: carry out a saved plan, or a fresh one after confirmation."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from omicform.cassettes import recording
+from omicform.cli.common import (
+    EXIT_ERROR,
+    cassette_options,
+    config_option,
+    console,
+    handles_errors,
+    is_interactive,
+    setup_logging,
+    state_option,
+    verbose_option,
+    workspace,
+)
+from omicform.connections import Connections
+from omicform.errors import ConfigError
+from omicform.execute import ApplyOptions, ApplyResult, Outcome, apply_plan, check_fresh
+from omicform.plan.model import Plan
+from omicform.plan.render import render_plan
+from omicform.state.lock import StateLock
+from omicform.state.model import State
+from omicform.state.store import StateStore
+from omicform.workspace import load_plan
+
+RESULT_STYLE = {"done": "green", "failed": "red", "unknown": "yellow", "skipped": "dim"}
+
+
+@click.command("apply")
+@click.argument("plan_file", required=False, type=click.Path(path_type=Path))
+@config_option
+@state_option
+@click.option("--auto-approve", is_flag=True, help="Apply a fresh plan without asking.")
+@click.option(
+    "--parallelism", default=8, show_default=True, help="Concurrent requests per service."
+)
+@click.option(
+    "--target", "targets", multiple=True, metavar="ADDR", help="Apply only ADDR and what it needs."
+)
+@click.option(
+    "--wait/--no-wait", default=False, help="Follow NeMO submissions through their six steps."
+)
+@click.option(
+    "--wait-timeout", default=3600.0, show_default=True, help="Seconds to follow submissions."
+)
+@click.option(
+    "--lock-timeout", default=0.0, show_default=True, help="Seconds to wait for the state lock."
+)
+@cassette_options
+@verbose_option
+@handles_errors
+def apply_command(
+    plan_file: Path | None,
+    config: Path,
+    state_path: Path | None,
+    auto_approve: bool,
+    parallelism: int,
+    targets: tuple[str, ...],
+    wait: bool,
+    wait_timeout: float,
+    lock_timeout: float,
+    record: Path | None,
+    replay: Path | None,
+    verbose: int,
+) -> None:
+    """Make the services match the desired state, recording each step in state.
+
+    \b
+    Examples:
+      omicform apply                      # plan, confirm, apply
+      omicform apply --auto-approve --wait
+      omicform plan -out plan.json && omicform apply plan.json
+    """
+    setup_logging(verbose)
+    if parallelism < 1:
+        raise ConfigError("--parallelism must be 1 or more", field="--parallelism")
+    out = console()
+    if plan_file is not None:
+        saved = load_plan(plan_file)
+        files = saved.config_files
+        ws = workspace(Path(files[0]).parent if len(files) > 1 else Path(files[0]), state_path)
+    else:
+        ws = workspace(config, state_path)
+    desired = ws.desired()
+    store = ws.store(desired)
+    options = ApplyOptions(parallelism=parallelism, wait=wait, wait_timeout=wait_timeout)
+    lock = StateLock(store.path, operation="apply", wait=lock_timeout)
+    with lock, recording(record, replay), Connections(desired.services) as connections:
+        state = store.load()
+        if plan_file is not None:
+            plan = saved
+            check_fresh(plan, desired, state, connections)
+        else:
+            _, state, plan = ws.plan(connections, targets=targets or None)
+            out.print(render_plan(plan), end="")
+            if not plan.has_changes and not any(c.action == "wait" for c in plan.changes):
+                _record_refresh(plan, state, store, connections, options)
+                return
+            if not auto_approve and not _confirm():
+                out.print("Apply cancelled.")
+                sys.exit(EXIT_ERROR)
+        result = _run(plan, state, store, connections, options)
+    _summarise(result)
+    if not result.ok:
+        sys.exit(EXIT_ERROR)
+
+
+def _confirm() -> bool:
+    if not is_interactive():
+        raise ConfigError(
+            "apply needs confirmation, and there is no terminal to ask on",
+            hint="Pass --auto-approve, or apply a saved plan: omicform apply PLAN.",
+        )
+    return click.confirm("\nDo you want to perform these actions?", default=False)
+
+
+def _record_refresh(
+    plan: Plan, state: State, store: StateStore, connections: Connections, options: ApplyOptions
+) -> None:
+    """No changes: still record adoptions and refreshed statuses, quietly."""
+    apply_plan(plan, state, store, connections, options)
+
+
+def _run(
+    plan: Plan, state: State, store: StateStore, connections: Connections, options: ApplyOptions
+) -> ApplyResult:
+    work = [c for c in plan.changes if c.action != "no-op"]
+    err = console(stderr=True)
+    if not err.is_terminal or not work:
+        return apply_plan(plan, state, store, connections, options, on_outcome=_print_outcome)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Applying", total=len(work))
+
+        def advance(outcome: Outcome) -> None:
+            if outcome.action != "no-op":
+                progress.advance(task)
+                _print_outcome(outcome, progress.console)
+
+        return apply_plan(
+            plan,
+            state,
+            store,
+            connections,
+            options,
+            on_outcome=advance,
+            on_progress=lambda address, message: progress.update(
+                task, description=f"{address}: {message}"
+            ),
+        )
+
+
+def _print_outcome(outcome: Outcome, target: Console | None = None) -> None:
+    if outcome.action == "no-op":
+        return
+    out = target or console()
+    style = RESULT_STYLE[outcome.result]
+    out.print(f"[{style}]{outcome.result:>7}[/] {outcome.address} ({outcome.action})", end="")
+    out.print(f": {outcome.message}" if outcome.message else "", markup=False)
+
+
+def _summarise(result: ApplyResult) -> None:
+    counts = result.counts()
+    style = "bold green" if result.ok else "bold red"
+    line = ", ".join(f"{n} {name}" for name, n in counts.items())
+    console().print(f"\n[{style}]Apply {'complete' if result.ok else 'incomplete'}![/] {line}.")
+    if not result.ok:
+        console().print(
+            "Run `omicform apply` again to finish: done work is in state and is not repeated."
+        )

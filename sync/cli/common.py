@@ -1,0 +1,113 @@
+"""What every command shares: options, output, logging, and turning errors into exit codes."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from omicform.errors import OmicformError
+from omicform.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
+
+
+def console(stderr: bool = False) -> Console:
+    """Colour only on a terminal, and never under NO_COLOR (rich honours it)."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def fail(error: OmicformError) -> None:
+    err = console(stderr=True)
+    err.print("[bold red]Error:[/] ", end="")
+    err.print(error.message, markup=False)
+    if error.hint:
+        err.print(f"  [dim]hint:[/] {error.hint}", markup=True)
+
+
+def handles_errors(func: F) -> F:
+    """Every OmicformError ends the command with its message and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except OmicformError as exc:
+            fail(exc)
+            sys.exit(EXIT_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def setup_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s", "%H:%M:%S"))
+    root = logging.getLogger("omicform")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    if verbose >= 1:
+        # Our transport logs method, path, status and timing; httpx's own logger would add
+        # full URLs, which is redundant, so keep it quiet.
+        logging.getLogger("omicform.http").setLevel(logging.DEBUG)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def config_option(func: F) -> F:
+    return click.option(
+        "-f",
+        "--file",
+        "config",
+        type=click.Path(path_type=Path),
+        default=Path("omicform.yaml"),
+        show_default=True,
+        help="Desired-state file, or a folder of .yaml files.",
+    )(func)
+
+
+def state_option(func: F) -> F:
+    return click.option(
+        "--state",
+        "state_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="State file (default: omicform.state.json beside the config).",
+    )(func)
+
+
+def verbose_option(func: F) -> F:
+    return click.option(
+        "-v", "--verbose", count=True, help="Log requests (-v) and details (-vv); never secrets."
+    )(func)
+
+
+def cassette_options(func: F) -> F:
+    func = click.option(
+        "--replay",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Replay HTTP from this cassette instead of the network.",
+    )(func)
+    return click.option(
+        "--record",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Record HTTP to this cassette (secrets scrubbed).",
+    )(func)
+
+
+def workspace(config: Path, state_path: Path | None) -> Workspace:
+    return Workspace(config=config, state_path=state_path)
+
+
+def is_interactive() -> bool:
+    return sys.stdin.isatty() and os.environ.get("CI", "") == ""

@@ -1,0 +1,82 @@
+"""`omicform plan`: show what apply would change."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from omicform.cassettes import recording
+from omicform.cli.common import (
+    EXIT_CHANGES,
+    EXIT_OK,
+    cassette_options,
+    config_option,
+    console,
+    handles_errors,
+    setup_logging,
+    state_option,
+    verbose_option,
+    workspace,
+)
+from omicform.connections import Connections
+from omicform.plan.render import render_plan
+from omicform.workspace import save_plan
+
+
+@click.command("plan")
+@config_option
+@state_option
+@click.option(
+    "-out", "--out", "out", type=click.Path(path_type=Path), help="Save the plan to apply it later."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the plan as JSON (format_version 1.0)."
+)
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none."
+)
+@click.option(
+    "--target", "targets", multiple=True, metavar="ADDR", help="Plan only ADDR and what it needs."
+)
+@click.option("--refresh-only", is_flag=True, help="Only read the services; plan no remote change.")
+@cassette_options
+@verbose_option
+@handles_errors
+def plan_command(
+    config: Path,
+    state_path: Path | None,
+    out: Path | None,
+    as_json: bool,
+    detailed_exitcode: bool,
+    targets: tuple[str, ...],
+    refresh_only: bool,
+    record: Path | None,
+    replay: Path | None,
+    verbose: int,
+) -> None:
+    """Read the desired state and the services, and show what would change.
+
+    \b
+    Examples:
+      omicform plan
+      omicform plan -f config/ -out plan.json
+      omicform plan --detailed-exitcode   # in CI: 2 means changes
+    """
+    setup_logging(verbose)
+    ws = workspace(config, state_path)
+    with recording(record, replay), Connections(ws.desired().services) as connections:
+        _, _, plan = ws.plan(connections, targets=targets or None, refresh_only=refresh_only)
+    if out is not None:
+        save_plan(plan, out)
+    if as_json:
+        sys.stdout.write(json.dumps(plan.to_json(), indent=2) + "\n")
+    else:
+        console().print(render_plan(plan), end="")
+        if out is not None:
+            console().print(f"\nSaved the plan to {out}. Apply it with: omicform apply {out}")
+    if detailed_exitcode and plan.has_changes:
+        sys.exit(EXIT_CHANGES)
+    sys.exit(EXIT_OK)

@@ -1,0 +1,74 @@
+"""`omicform state list|show|forget`: look at and edit the state by hand."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from omicform.cli.common import console, handles_errors
+from omicform.errors import ConfigError
+from omicform.state.lock import StateLock
+from omicform.state.store import StateStore, default_state_path
+
+
+def _store(state_path: Path | None) -> StateStore:
+    return StateStore(state_path or default_state_path(Path(".")))
+
+
+_state_option = click.option(
+    "--state", "state_path", type=click.Path(path_type=Path), default=None,
+    help="State file (default: ./omicform.state.json).",
+)  # fmt: skip
+
+
+@click.group("state")
+def state_group() -> None:
+    """Inspect or edit the state file.
+
+    \b
+    Examples:
+      omicform state list
+      omicform state show jgi_samples.6011bc6e117e5d4b9d2b2073
+      omicform state forget nemo_manifests.old_run
+    """
+
+
+@state_group.command("list")
+@_state_option
+@handles_errors
+def state_list(state_path: Path | None) -> None:
+    """List the addresses in state."""
+    for address in sorted(_store(state_path).load().resources):
+        click.echo(address)
+
+
+@state_group.command("show")
+@click.argument("address")
+@_state_option
+@handles_errors
+def state_show(address: str, state_path: Path | None) -> None:
+    """Show one address's state as JSON."""
+    resource = _store(state_path).load().get(address)
+    if resource is None:
+        raise ConfigError(f"{address} is not in state", hint="`omicform state list` shows what is.")
+    sys.stdout.write(json.dumps(resource.to_json(), indent=2) + "\n")
+
+
+@state_group.command("forget")
+@click.argument("address")
+@_state_option
+@handles_errors
+def state_forget(address: str, state_path: Path | None) -> None:
+    """Drop ADDRESS from state; nothing remote changes."""
+    store = _store(state_path)
+    with StateLock(store.path, operation="state forget"):
+        state = store.load()
+        if state.get(address) is None:
+            raise ConfigError(
+                f"{address} is not in state", hint="`omicform state list` shows what is."
+            )
+        store.save(state.without(address))
+    console().print(f"Forgot {address}; the remote object is untouched.")

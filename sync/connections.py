@@ -1,0 +1,116 @@
+"""Lazily opened service connections for one run, built from `services:` and the environment.
+
+A plan that declares only NMDC objects never asks for NeMO credentials, and vice versa.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import replace
+
+import httpx
+
+from omicform.desired.model import ServiceConfig
+from omicform.services.nemo import NemoService
+from omicform.services.nmdc import NmdcService
+from omicform.services.settings import (
+    NEMO_PRODUCTION_LOGIN_URL,
+    NEMO_PRODUCTION_URL,
+    NMDC_PRODUCTION_URL,
+    HttpSettings,
+    NemoCredentials,
+    NemoSettings,
+    NmdcCredentials,
+    NmdcSettings,
+)
+
+
+class Connections:
+    """One `NmdcService` and one `NemoService`, opened on first use and closed together."""
+
+    def __init__(
+        self,
+        config: ServiceConfig | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
+        http: HttpSettings | None = None,
+    ) -> None:
+        self.config = config or ServiceConfig()
+        self.env = dict(os.environ if env is None else env)
+        self.transport = transport
+        self.http = http
+        self._nmdc: NmdcService | None = None
+        self._nemo: NemoService | None = None
+
+    def nmdc_settings(self) -> NmdcSettings:
+        cfg = self.config.nmdc
+        env = self.env
+        creds = None
+        if env.get(cfg.client_id_env) or env.get(cfg.username_env):
+            creds = NmdcCredentials.from_env(
+                env,
+                client_id_var=cfg.client_id_env,
+                client_secret_var=cfg.client_secret_env,
+                username_var=cfg.username_env,
+                password_var=cfg.password_env,
+            )
+        http = self.http or HttpSettings()
+        if cfg.rate_limit is not None:
+            http = replace(http, rate_limit=cfg.rate_limit)
+        return NmdcSettings(
+            base_url=env.get("NMDC_API_URL") or cfg.url or NMDC_PRODUCTION_URL,
+            credentials=creds,
+            http=http,
+        )
+
+    def nemo_settings(self) -> NemoSettings:
+        cfg = self.config.nemo
+        env = self.env
+        creds = None
+        if env.get(cfg.username_env):
+            creds = NemoCredentials.from_env(
+                env, username_var=cfg.username_env, password_var=cfg.password_env
+            )
+        http = replace(self.http or HttpSettings(max_connections=4), rate_limit=cfg.rate_limit)
+        return NemoSettings(
+            base_url=env.get("NEMO_API_URL") or cfg.url or NEMO_PRODUCTION_URL,
+            login_url=env.get("NEMO_LOGIN_URL") or cfg.login_url or NEMO_PRODUCTION_LOGIN_URL,
+            credentials=creds,
+            http=http,
+        )
+
+    @property
+    def nmdc(self) -> NmdcService:
+        if self._nmdc is None:
+            self._nmdc = NmdcService(self.nmdc_settings(), transport=self.transport)
+        return self._nmdc
+
+    @property
+    def nemo(self) -> NemoService:
+        if self._nemo is None:
+            self._nemo = NemoService(self.nemo_settings(), transport=self.transport)
+        return self._nemo
+
+    def requests_sent(self) -> dict[str, int]:
+        """Requests that left per service, retries included (plans assert on these)."""
+        counts: dict[str, int] = {}
+        if self._nmdc is not None:
+            counts["nmdc"] = self._nmdc.transport.requests_sent
+        if self._nemo is not None:
+            counts["nemo"] = (
+                self._nemo.transport.requests_sent + self._nemo.login_transport.requests_sent
+            )
+        return counts
+
+    def close(self) -> None:
+        for service in (self._nmdc, self._nemo):
+            if service is not None:
+                service.close()
+
+    def __enter__(self) -> Connections:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,120 @@
+"""The fields of the NMDC staging kinds, as the real server's models define them.
+
+Values are type-checked here, before anything is sent, so a typo costs an error message
+rather than a 422 halfway through an apply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from omicform.services.nmdc import StagingKind
+
+FieldType = Literal["str", "int", "datetime"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    type: FieldType
+    required: bool
+    nullable: bool = False
+
+
+def _spec(
+    required: list[str], optional: dict[str, FieldType], types: dict[str, FieldType]
+) -> dict[str, FieldSpec]:
+    specs = {name: FieldSpec(types.get(name, "str"), True) for name in required}
+    specs.update({name: FieldSpec(t, False, nullable=True) for name, t in optional.items()})
+    return specs
+
+
+FIELDS: dict[StagingKind, dict[str, FieldSpec]] = {
+    StagingKind.JGI_SEQUENCING_PROJECTS: _spec(
+        [
+            "sequencing_project_name",
+            "sequencing_project_description",
+            "jgi_proposal_id",
+            "nmdc_study_id",
+        ],
+        {},
+        {},
+    ),
+    StagingKind.JGI_SAMPLES: _spec(
+        [
+            "jdp_file_id",
+            "ap_gold_id",
+            "gold_study_id",
+            "its_ap_id",
+            "sequencing_project_name",
+            "gold_biosample_id",
+            "gold_seq_id",
+            "file_name",
+            "jdp_file_status",
+            "globus_file_status",
+            "jdp_file_size",
+            "jgi_ap_id",
+            "create_date",
+        ],
+        {"md5sum": "str", "update_date": "datetime", "request_id": "int"},
+        {"jdp_file_size": "int", "create_date": "datetime"},
+    ),
+    StagingKind.GLOBUS_TASKS: _spec(["task_id", "task_status"], {}, {}),
+}
+
+
+class FieldTypeError(ValueError):
+    """A declared value does not fit its field; the message says what would."""
+
+
+def coerce(spec: FieldSpec, value: Any, *, from_text: bool = False) -> Any:
+    """The wire value for a declared value, or FieldTypeError.
+
+    `from_text` is for table cells, which are always text: there "12" is a fine int.
+    """
+    if value is None:
+        if spec.nullable:
+            return None
+        raise FieldTypeError("a value is required")
+    if spec.type == "str":
+        if isinstance(value, str):
+            return value
+        # YAML reads 503568 as a number and 0123 as octal: guessing back would corrupt ids.
+        raise FieldTypeError(
+            f"expected text, got {type(value).__name__} {value!r}; put it in quotes"
+        )
+    if spec.type == "int":
+        if isinstance(value, bool):
+            raise FieldTypeError(f"expected a whole number, got {value!r}")
+        if isinstance(value, int):
+            return value
+        if from_text and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value.strip())
+        raise FieldTypeError(f"expected a whole number, got {value!r}")
+    return _datetime_text(value)
+
+
+def _datetime_text(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise FieldTypeError(
+                f"expected a date and time like 2023-01-01T00:00:00Z, got {value!r}"
+            ) from None
+        if "T" not in value and " " not in value.strip():
+            raise FieldTypeError(f"expected a date and time, not only a date: {value!r}")
+    else:
+        raise FieldTypeError(f"expected a date and time like 2023-01-01T00:00:00Z, got {value!r}")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)  # the server stores naive UTC
+    return (
+        moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S") + _fraction(moment) + "Z"
+    )
+
+
+def _fraction(moment: dt.datetime) -> str:
+    return f".{moment.microsecond:06d}".rstrip("0") if moment.microsecond else ""

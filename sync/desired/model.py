@@ -1,0 +1,157 @@
+"""Records of the desired state, as loaded from the user's files (nothing remote here)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from omicform.services.nmdc import StagingKind
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where something was declared, for error messages."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """`${identifiers.NAME[INDEX]}`: the INDEX-th id minted for batch NAME."""
+
+    batch: str
+    index: int
+
+    def __str__(self) -> str:
+        return f"${{identifiers.{self.batch}[{self.index}]}}"
+
+
+@dataclass(frozen=True)
+class DesiredObject:
+    """One NMDC staging record, keyed by its natural key; `fields` are only the declared ones.
+
+    A field value is plain data, or a `Reference` (possibly inside a string: then the value
+    is a `Template`).
+    """
+
+    kind: StagingKind
+    key: str
+    fields: Mapping[str, Any]
+    origin: Origin
+    field_lines: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def address(self) -> str:
+        return f"{self.kind.value}.{self.key}"
+
+
+@dataclass(frozen=True)
+class Template:
+    """A string with `${identifiers.NAME[i]}` placeholders inside it."""
+
+    parts: tuple[str | Reference, ...]
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        return tuple(p for p in self.parts if isinstance(p, Reference))
+
+    def __str__(self) -> str:
+        return "".join(str(p) for p in self.parts)
+
+
+@dataclass(frozen=True)
+class IdentifierBatch:
+    """Ids to mint once and keep forever (`type: nmdc:DataObject, count: 4`)."""
+
+    name: str
+    schema_class: str
+    count: int
+    origin: Origin
+
+    @property
+    def address(self) -> str:
+        return f"identifiers.{self.name}"
+
+
+@dataclass(frozen=True)
+class MetadataSubmission:
+    """An nmdc:Database JSON file to submit with json:submit."""
+
+    name: str
+    path: Path
+    origin: Origin
+
+    @property
+    def address(self) -> str:
+        return f"metadata_submissions.{self.name}"
+
+
+@dataclass(frozen=True)
+class NemoManifest:
+    """A NeMO manifest TSV to submit, checked locally first."""
+
+    name: str
+    path: Path
+    origin: Origin
+    strict: bool = False
+
+    @property
+    def address(self) -> str:
+        return f"nemo_manifests.{self.name}"
+
+
+@dataclass(frozen=True)
+class NmdcServiceConfig:
+    url: str | None = None
+    client_id_env: str = "NMDC_CLIENT_ID"
+    client_secret_env: str = "NMDC_CLIENT_SECRET"
+    username_env: str = "NMDC_USERNAME"
+    password_env: str = "NMDC_PASSWORD"
+    rate_limit: float | None = None
+
+
+@dataclass(frozen=True)
+class NemoServiceConfig:
+    url: str | None = None
+    login_url: str | None = None
+    username_env: str = "NEMO_USERNAME"
+    password_env: str = "NEMO_PASSWORD"
+    rate_limit: float | None = 3.0
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    nmdc: NmdcServiceConfig = field(default_factory=NmdcServiceConfig)
+    nemo: NemoServiceConfig = field(default_factory=NemoServiceConfig)
+
+
+@dataclass(frozen=True)
+class DesiredState:
+    files: tuple[Path, ...]
+    services: ServiceConfig = field(default_factory=ServiceConfig)
+    objects: tuple[DesiredObject, ...] = ()
+    identifiers: tuple[IdentifierBatch, ...] = ()
+    metadata: tuple[MetadataSubmission, ...] = ()
+    manifests: tuple[NemoManifest, ...] = ()
+
+    @property
+    def root(self) -> Path:
+        """The folder the state file lives in by default."""
+        first = self.files[0] if self.files else Path("omicform.yaml")
+        return first.parent
+
+    def addresses(self) -> list[str]:
+        items: list[Any] = [*self.identifiers, *self.objects, *self.metadata, *self.manifests]
+        return [i.address for i in items]
+
+    def objects_of(self, kind: StagingKind) -> tuple[DesiredObject, ...]:
+        return tuple(o for o in self.objects if o.kind is kind)
+
+    def batch(self, name: str) -> IdentifierBatch | None:
+        return next((b for b in self.identifiers if b.name == name), None)

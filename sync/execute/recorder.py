@@ -1,0 +1,50 @@
+"""The state as apply goes: every change is written to disk the moment it is known."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from omicform.state.model import ResourceState, State
+from omicform.state.store import StateStore
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class StateRecorder:
+    """Thread-safe: workers record results; each call is one atomic state write."""
+
+    def __init__(self, store: StateStore, state: State) -> None:
+        self._store = store
+        self._state = state
+        self._lock = threading.Lock()
+
+    @property
+    def state(self) -> State:
+        with self._lock:
+            return self._state
+
+    def get(self, address: str) -> ResourceState | None:
+        with self._lock:
+            return self._state.get(address)
+
+    def minted(self) -> dict[str, tuple[str, ...]]:
+        with self._lock:
+            return self._state.minted()
+
+    def put(self, resource: ResourceState) -> None:
+        resource = resource.evolve(updated_at=now())
+        with self._lock:
+            current = self._state.get(resource.address)
+            if current is not None and current.evolve(updated_at=None) == resource.evolve(
+                updated_at=None
+            ):
+                return  # nothing new: no write
+            self._state = self._store.save(self._state.with_resource(resource))
+
+    def remove(self, address: str) -> None:
+        with self._lock:
+            if self._state.get(address) is not None:
+                self._state = self._store.save(self._state.without(address))

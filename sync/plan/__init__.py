@@ -1,0 +1,6 @@
+"""The plan: what apply would do, as a value that can be shown, saved and applied."""
+
+from omicform.plan.model import ACTIONS, Change, FieldChange, Plan
+from omicform.plan.planner import PlanError, make_plan
+
+__all__ = ["ACTIONS", "Change", "FieldChange", "Plan", "PlanError", "make_plan"]

@@ -1,0 +1,141 @@
+"""Plan and Change values, and their JSON form (versioned, in the spirit of Terraform's)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from omicform import __version__
+
+PLAN_FORMAT = "1.0"
+
+# In the order a plan lists them; `changing` ones make --detailed-exitcode answer 2.
+ACTIONS = ("mint", "create", "update", "submit", "resubmit", "wait", "blocked", "forget", "no-op")
+CHANGING = frozenset({"mint", "create", "update", "submit", "resubmit", "forget", "blocked"})
+WRITES_REMOTE = frozenset({"mint", "create", "update", "submit", "resubmit"})
+
+KNOWN_AFTER_APPLY = "(known after apply)"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    before: Any
+    after: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "before": self.before, "after": self.after}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One address's planned action, with everything apply needs to carry it out."""
+
+    address: str
+    kind: str
+    key: str
+    action: str
+    reason: str = ""
+    service: str | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    after_unknown: tuple[str, ...] = ()
+    field_changes: tuple[FieldChange, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def changing(self) -> bool:
+        return self.action in CHANGING
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "kind": self.kind,
+            "key": self.key,
+            "actions": [self.action],
+            "action_reason": self.reason or None,
+            "service": self.service,
+            "before": self.before,
+            "after": self.after,
+            "after_unknown": list(self.after_unknown),
+            "field_changes": [f.to_json() for f in self.field_changes],
+            "depends_on": list(self.depends_on),
+            "detail": self.detail,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Change:
+        return cls(
+            address=data["address"],
+            kind=data["kind"],
+            key=data["key"],
+            action=data["actions"][0],
+            reason=data.get("action_reason") or "",
+            service=data.get("service"),
+            before=data.get("before"),
+            after=data.get("after"),
+            after_unknown=tuple(data.get("after_unknown", ())),
+            field_changes=tuple(
+                FieldChange(f["name"], f["before"], f["after"])
+                for f in data.get("field_changes", ())
+            ),
+            depends_on=tuple(data.get("depends_on", ())),
+            detail=dict(data.get("detail") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    lineage: str
+    serial: int
+    changes: tuple[Change, ...]
+    fingerprints: dict[str, str | None] = field(default_factory=dict)
+    config_files: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    refresh_only: bool = False
+    created_at: str = field(
+        default_factory=lambda: dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c.changing for c in self.changes)
+
+    def counts(self) -> dict[str, int]:
+        counted = Counter(c.action for c in self.changes)
+        return {a: counted[a] for a in ACTIONS if counted[a]}
+
+    def get(self, address: str) -> Change | None:
+        return next((c for c in self.changes if c.address == address), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format_version": PLAN_FORMAT,
+            "omicform_version": __version__,
+            "created_at": self.created_at,
+            "lineage": self.lineage,
+            "serial": self.serial,
+            "refresh_only": self.refresh_only,
+            "config_files": list(self.config_files),
+            "resource_changes": [c.to_json() for c in self.changes],
+            "prior_fingerprints": self.fingerprints,
+            "warnings": list(self.warnings),
+            "summary": self.counts(),
+            "has_changes": self.has_changes,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Plan:
+        return cls(
+            lineage=data["lineage"],
+            serial=int(data["serial"]),
+            changes=tuple(Change.from_json(c) for c in data["resource_changes"]),
+            fingerprints=dict(data.get("prior_fingerprints") or {}),
+            config_files=tuple(data.get("config_files") or ()),
+            warnings=tuple(data.get("warnings") or ()),
+            refresh_only=bool(data.get("refresh_only")),
+            created_at=data.get("created_at", ""),
+        )

@@ -1,0 +1,111 @@
+"""The human form of a plan, in the shape Terraform users know. Derived from the plan value."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.text import Text
+
+from omicform.plan.model import KNOWN_AFTER_APPLY, Change, Plan
+
+SYMBOLS = {
+    "mint": ("+", "green", "will be minted"),
+    "create": ("+", "green", "will be created"),
+    "update": ("~", "yellow", "will be updated in place"),
+    "submit": (">", "cyan", "will be submitted"),
+    "resubmit": (">", "cyan", "will be submitted again"),
+    "wait": ("…", "blue", "is in progress"),
+    "blocked": ("!", "red", "cannot be changed"),
+    "forget": ("-", "magenta", "will be forgotten (state only)"),
+}
+
+
+def _value(value: Any) -> str:
+    if value == KNOWN_AFTER_APPLY:
+        return KNOWN_AFTER_APPLY
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def render_change(change: Change) -> Text:
+    symbol, style, verb = SYMBOLS[change.action]
+    text = Text()
+    text.append(f"  # {change.address} {verb}\n", style="bold")
+    if change.reason:
+        text.append(f"  # ({change.reason})\n", style="dim")
+    text.append(f"  {symbol} ", style=f"bold {style}")
+    text.append(f"{change.address}", style="bold")
+    body = _body(change, symbol, style)
+    if body:
+        text.append(" {\n")
+        text.append_text(body)
+        text.append("    }\n")
+    else:
+        text.append("\n")
+    return text
+
+
+def _body(change: Change, symbol: str, style: str) -> Text:
+    text = Text()
+    if change.action == "update" or (change.action == "blocked" and change.field_changes):
+        for fc in change.field_changes:
+            text.append("      ~ ", style=style)
+            text.append(f"{fc.name} = {_value(fc.before)} -> {_value(fc.after)}\n")
+        return text
+    if change.action in ("create", "mint") and change.after:
+        width = max(len(k) for k in change.after)
+        for name, value in change.after.items():
+            shown = KNOWN_AFTER_APPLY if name in change.after_unknown else _value(value)
+            text.append(f"      {symbol} ", style=style)
+            text.append(f"{name.ljust(width)} = {shown}\n")
+        return text
+    if change.action in ("submit", "resubmit"):
+        for name in ("file", "rows", "access", "content_hash"):
+            if change.detail.get(name) is not None:
+                text.append(f"      {symbol} ", style=style)
+                text.append(f"{name} = {_value(change.detail[name])}\n")
+    return text
+
+
+def render_plan(plan: Plan) -> Text:
+    text = Text()
+    visible = [c for c in plan.changes if c.action != "no-op"]
+    for warning in plan.warnings:
+        text.append("Warning: ", style="bold yellow")
+        text.append(f"{warning}\n")
+    if plan.warnings:
+        text.append("\n")
+    if not visible:
+        text.append("No changes. ", style="bold green")
+        text.append("The remote objects match the desired state.\n")
+        return text
+    if plan.refresh_only:
+        text.append("Refresh only: apply will record what was read and change nothing remote.\n\n")
+    text.append("omicform will perform the following actions:\n\n")
+    for change in visible:
+        text.append_text(render_change(change))
+        text.append("\n")
+    text.append_text(summary_line(plan))
+    return text
+
+
+def summary_line(plan: Plan) -> Text:
+    counts = plan.counts()
+    text = Text("Plan: ", style="bold")
+    parts = [
+        f"{counts.get('mint', 0)} to mint",
+        f"{counts.get('create', 0)} to create",
+        f"{counts.get('update', 0)} to update",
+        f"{counts.get('submit', 0) + counts.get('resubmit', 0)} to submit",
+        f"{counts.get('forget', 0)} to forget",
+    ]
+    text.append(", ".join(parts) + ".")
+    extra = []
+    if counts.get("wait"):
+        extra.append(f"{counts['wait']} in progress")
+    if counts.get("blocked"):
+        extra.append(f"{counts['blocked']} blocked")
+    if extra:
+        text.append(" " + ", ".join(extra) + ".")
+    text.append("\n")
+    return text

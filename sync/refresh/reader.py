@@ -1,0 +1,175 @@
+"""Refresh: one pass over the services for everything the plan needs to know."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Any
+
+from omicform.connections import Connections
+from omicform.desired.documents import read_metadata
+from omicform.desired.model import DesiredState
+from omicform.refresh.snapshot import Snapshot
+from omicform.refresh.staging import PAGE_SIZE, read_records
+from omicform.services.nemo import Submission
+from omicform.services.nmdc import StagingKind
+from omicform.state.model import State
+
+# Past this many submissions to look at, listing (100 a page) costs fewer requests than GETs.
+NEMO_LIST_THRESHOLD = 3
+# A submission created this long before an interrupted POST started cannot be its result.
+CLOCK_SLACK = dt.timedelta(minutes=5)
+
+
+def refresh(
+    desired: DesiredState,
+    state: State,
+    connections: Connections,
+    *,
+    only: Collection[str] | None = None,
+    page_size: int = PAGE_SIZE,
+) -> Snapshot:
+    """Reads the remote objects behind `desired` (and `state`), limited to `only` if given."""
+    wanted = set(only) if only is not None else None
+    snapshot = Snapshot()
+    _refresh_staging(desired, connections, snapshot, wanted, page_size)
+    _refresh_runs(desired, state, connections, snapshot, wanted)
+    _refresh_submissions(desired, state, connections, snapshot, wanted)
+    _validate_metadata(desired, state, connections, snapshot, wanted)
+    return snapshot
+
+
+def _validate_metadata(
+    desired: DesiredState,
+    state: State,
+    connections: Connections,
+    snapshot: Snapshot,
+    wanted: set[str] | None,
+) -> None:
+    """The server's json:validate for each document that would be submitted."""
+    minted = state.minted()
+    for item in desired.metadata:
+        if not _in(item.address, wanted):
+            continue
+        document = read_metadata(item, desired, minted)
+        resource = state.get(item.address)
+        unchanged = resource is not None and resource.content_hash == document.content_hash
+        if document.resolved is None or unchanged:
+            continue
+        outcome = connections.nmdc.validate_metadata(document.resolved)
+        snapshot.validation[item.address] = {k: list(v) for k, v in outcome.errors.items()}
+
+
+def _refresh_staging(
+    desired: DesiredState,
+    connections: Connections,
+    snapshot: Snapshot,
+    wanted: set[str] | None,
+    page_size: int,
+) -> None:
+    samples = [o for o in desired.objects_of(StagingKind.JGI_SAMPLES) if _in(o.address, wanted)]
+    sample_projects = {
+        p for o in samples if isinstance(p := o.fields.get("sequencing_project_name"), str)
+    }
+    for kind in StagingKind:
+        declared = [o for o in desired.objects_of(kind) if _in(o.address, wanted)]
+        keys = {o.key for o in declared}
+        if kind is StagingKind.JGI_SEQUENCING_PROJECTS:
+            keys |= sample_projects  # a sample's project must exist, declared or not
+        if not keys:
+            continue
+        fields = {name for o in declared for name in o.fields}
+        records = read_records(
+            connections.nmdc,
+            kind,
+            keys,
+            fields=fields,
+            projects=sample_projects if kind is StagingKind.JGI_SAMPLES else (),
+            page_size=page_size,
+        )
+        for key in sorted(keys):
+            snapshot.add(f"{kind.value}.{key}", records.get(key))
+
+
+def _refresh_runs(
+    desired: DesiredState,
+    state: State,
+    connections: Connections,
+    snapshot: Snapshot,
+    wanted: set[str] | None,
+) -> None:
+    for item in desired.metadata:
+        resource = state.get(item.address)
+        if not _in(item.address, wanted) or resource is None or not resource.run:
+            continue
+        if resource.run.get("status") in ("COMPLETE", "FAIL"):
+            continue  # finished runs never change: no request
+        run = connections.nmdc.get_run(str(resource.run["id"]))
+        snapshot.add(item.address, {"run": {"id": run.id, "status": run.status}})
+
+
+def _refresh_submissions(
+    desired: DesiredState,
+    state: State,
+    connections: Connections,
+    snapshot: Snapshot,
+    wanted: set[str] | None,
+) -> None:
+    tracked: dict[str, str] = {}  # submission id -> address
+    pending: list[tuple[str, dict[str, Any]]] = []
+    for item in desired.manifests:
+        resource = state.get(item.address)
+        if not _in(item.address, wanted) or resource is None:
+            continue
+        if resource.pending:
+            pending.append((item.address, resource.pending))
+        elif resource.submission and resource.submission.get("state") != "complete":
+            tracked[str(resource.submission["id"])] = item.address
+    if not tracked and not pending:
+        return
+    nemo = connections.nemo
+    listed: list[Submission] | None = None
+    if pending or len(tracked) > NEMO_LIST_THRESHOLD:
+        listed = list(nemo.list_submissions())
+        by_id = {s.id: s for s in listed}
+        found = {sid: by_id.get(sid) for sid in tracked}
+    else:
+        found = {sid: nemo.get_submission(sid) for sid in tracked}
+    for sid, address in tracked.items():
+        submission = found.get(sid)
+        snapshot.add(address, {"submission": submission_data(submission)} if submission else None)
+    if pending and listed is not None:
+        known = {
+            str(r.submission["id"]) for r in state.resources.values() if r.submission is not None
+        }
+        for address, intent in pending:
+            started = dt.datetime.fromisoformat(str(intent["started_at"]))
+            candidates = [
+                submission_data(s)
+                for s in listed
+                if s.id not in known and _aware(s.creation) >= started - CLOCK_SLACK
+            ]
+            snapshot.add(address, {"candidates": candidates})
+
+
+def submission_data(submission: Submission) -> dict[str, Any]:
+    """A submission as plain data, for plans and state."""
+    return {
+        "id": submission.id,
+        "state": submission.state,
+        "creation": _aware(submission.creation).isoformat(),
+        "policy": submission.policy,
+        "next_step": submission.next_step,
+        "steps": [
+            {"name": s.name, "success": s.success, "date": s.date, "msg": s.msg}
+            for s in submission.steps
+        ],
+    }
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _in(address: str, wanted: set[str] | None) -> bool:
+    return wanted is None or address in wanted

@@ -1,0 +1,50 @@
+"""What refresh found: one `Remote` per address it looked up."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from omicform.diff.normalize import normalize
+
+
+def fingerprint(data: Any) -> str | None:
+    """A short, stable digest of a remote object as read; None for 'absent'."""
+    if data is None:
+        return None
+    text = json.dumps(normalize(data), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Remote:
+    """One object as the service has it now; `data` is None when it does not exist."""
+
+    address: str
+    data: dict[str, Any] | None
+
+    @property
+    def exists(self) -> bool:
+        return self.data is not None
+
+    @property
+    def fingerprint(self) -> str | None:
+        return fingerprint(self.data)
+
+
+@dataclass
+class Snapshot:
+    remotes: dict[str, Remote] = field(default_factory=dict)
+    # json:validate's verdict per metadata address: errors per collection ({} when valid).
+    validation: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def add(self, address: str, data: dict[str, Any] | None) -> None:
+        self.remotes[address] = Remote(address, data)
+
+    def get(self, address: str) -> Remote | None:
+        return self.remotes.get(address)
+
+    def fingerprints(self) -> dict[str, str | None]:
+        return {a: r.fingerprint for a, r in sorted(self.remotes.items())}

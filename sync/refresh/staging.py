@@ -1,0 +1,58 @@
+"""Reading NMDC staging records with as few requests as possible.
+
+Never one GET per object: records come from the list endpoints in large pages, with a
+filter narrowed to what the file declares. A short list of keys goes in an `$in` filter;
+a long one would make the URL too long, so then the filter narrows by a coarser field
+(samples by sequencing project) or is dropped, and the page size does the work.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from omicform.services.nmdc import NmdcService, StagingKind
+
+PAGE_SIZE = 2000
+MAX_FILTER_CHARS = 6000  # keeps request lines well under common 8 KiB server limits
+
+
+def read_records(
+    nmdc: NmdcService,
+    kind: StagingKind,
+    keys: Collection[str],
+    *,
+    fields: Iterable[str] = (),
+    projects: Collection[str] = (),
+    page_size: int = PAGE_SIZE,
+) -> dict[str, dict[str, Any]]:
+    """The records of `kind` whose natural key is in `keys`, by key."""
+    if not keys:
+        return {}
+    wanted = set(keys)
+    projection = sorted({kind.key, *fields}) if fields else None
+    found: dict[str, dict[str, Any]] = {}
+    for record in nmdc.list_records(
+        kind,
+        filter=_narrowest_filter(kind, wanted, projects),
+        projection=projection,
+        page_size=page_size,
+    ):
+        key = record.get(kind.key)
+        if isinstance(key, str) and key in wanted:
+            found[key] = record
+    return found
+
+
+def _narrowest_filter(
+    kind: StagingKind, keys: Collection[str], projects: Collection[str]
+) -> dict[str, Any] | None:
+    by_key = {kind.key: {"$in": sorted(keys)}}
+    if len(json.dumps(by_key)) <= MAX_FILTER_CHARS:
+        return by_key
+    if kind is StagingKind.JGI_SAMPLES and projects:
+        by_project = {"sequencing_project_name": {"$in": sorted(projects)}}
+        if len(json.dumps(by_project)) <= MAX_FILTER_CHARS:
+            return by_project
+    return None

@@ -1,0 +1,122 @@
+"""The state lock: one writer at a time, and a dead holder on this host is recognised."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from omicform.errors import OmicformError
+
+
+class StateLocked(OmicformError):
+    default_hint = (
+        "Wait for the other run to finish. If it is gone, `omicform force-unlock` removes the lock."
+    )
+
+
+def lock_path(state_path: Path) -> Path:
+    return state_path.with_name(state_path.name + ".lock")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class StateLock:
+    """An exclusive lock file beside the state, holding who took it and when."""
+
+    def __init__(
+        self,
+        state_path: Path,
+        *,
+        operation: str,
+        wait: float = 0.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.path = lock_path(state_path)
+        self.operation = operation
+        self.wait = wait
+        self._sleep = sleep
+        self.took_over: dict[str, Any] | None = None  # a stale lock this one replaced
+
+    def holder(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return {"pid": None, "host": "?", "operation": "?", "since": "?"}
+        return data if isinstance(data, dict) else None
+
+    def acquire(self) -> None:
+        deadline = time.monotonic() + self.wait
+        me = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "operation": self.operation,
+            "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        while True:
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                holder = self.holder()
+                if holder is not None and self._stale(holder):
+                    self.path.unlink(missing_ok=True)
+                    self.took_over = holder
+                    continue
+                if time.monotonic() >= deadline:
+                    raise StateLocked(f"the state is locked by {_describe(holder)}") from None
+                self._sleep(0.2)
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(me, handle)
+            return
+
+    @staticmethod
+    def _stale(holder: dict[str, Any]) -> bool:
+        """Stale: taken on this host by a process that is gone. Another host's lock never is."""
+        pid = holder.get("pid")
+        return (
+            holder.get("host") == socket.gethostname() and isinstance(pid, int) and not _alive(pid)
+        )
+
+    def release(self) -> None:
+        holder = self.holder()
+        if holder is not None and holder.get("pid") == os.getpid():
+            self.path.unlink(missing_ok=True)
+
+    def __enter__(self) -> StateLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def force_unlock(state_path: Path) -> dict[str, Any] | None:
+    """Removes the lock whoever holds it; returns who did."""
+    lock = StateLock(state_path, operation="force-unlock")
+    holder = lock.holder()
+    lock.path.unlink(missing_ok=True)
+    return holder
+
+
+def _describe(holder: dict[str, Any] | None) -> str:
+    if not holder:
+        return "another run"
+    return (
+        f"`omicform {holder.get('operation', '?')}` (pid {holder.get('pid')} on "
+        f"{holder.get('host')}, since {holder.get('since')})"
+    )

@@ -1,0 +1,72 @@
+"""One run's files: the desired-state file(s), the state file, and the glue between stages.
+
+This is the whole orchestrator, kept small on purpose: desired -> refresh -> plan, and
+plan -> apply. Knowledge of kinds lives in the stages, not here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from omicform.connections import Connections
+from omicform.desired.load import DEFAULT_FILE, load_desired
+from omicform.desired.model import DesiredState
+from omicform.errors import ConfigError
+from omicform.plan.model import Plan
+from omicform.plan.planner import make_plan
+from omicform.refresh.reader import refresh
+from omicform.state.model import State
+from omicform.state.store import StateStore, default_state_path
+
+
+@dataclass(frozen=True)
+class Workspace:
+    config: Path = Path(DEFAULT_FILE)
+    state_path: Path | None = None
+
+    def desired(self) -> DesiredState:
+        return load_desired(self.config)
+
+    def store(self, desired: DesiredState | None = None) -> StateStore:
+        if self.state_path is not None:
+            return StateStore(self.state_path)
+        root = desired.root if desired is not None else _root_of(self.config)
+        return StateStore(default_state_path(root))
+
+    def plan(
+        self,
+        connections: Connections,
+        *,
+        targets: Collection[str] | None = None,
+        refresh_only: bool = False,
+    ) -> tuple[DesiredState, State, Plan]:
+        desired = self.desired()
+        state = self.store(desired).load()
+        snapshot = refresh(desired, state, connections)
+        plan = make_plan(desired, state, snapshot, targets=targets, refresh_only=refresh_only)
+        return desired, state, plan
+
+
+def _root_of(config: Path) -> Path:
+    return config if config.is_dir() else config.parent
+
+
+def save_plan(plan: Plan, path: Path) -> None:
+    path.write_text(json.dumps(plan.to_json(), indent=2) + "\n", encoding="utf-8")
+
+
+def load_plan(path: Path) -> Plan:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Plan.from_json(data)
+    except FileNotFoundError:
+        raise ConfigError("no such plan file", file=str(path)) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(
+            f"not an omicform plan file ({exc})",
+            file=str(path),
+            hint="Save plans with `omicform plan -out FILE`.",
+        ) from None
