@@ -158,7 +158,7 @@ def test_samples_can_come_from_a_table_with_row_line_numbers(tmp_path: Path) -> 
             "jdp_file_size",
             "jgi_ap_id",
             "create_date",
-        ]  # fmt: skip
+        ]
     )
     row = "f{n}\tp1\ta\tg\ti\tb\ts\tn{n}\tREADY\tACTIVE\t{size}\tj\t2023-01-01T00:00:00Z"
     rows = [header, row.format(n=1, size=5), row.format(n=2, size="big")]
