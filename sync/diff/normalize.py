@@ -1,7 +1,7 @@
 """One canonical form per value, so equal things compare equal.
 
 The NMDC server echoes datetimes with `Z` on create but reads them back without a time
-zone; YAML may give 1.0 where JSON gives 1; an absent field, null and "" all mean "empty".
+zone, in UTC, truncated to milliseconds; YAML may give 1.0 where JSON gives 1; an absent field, null and "" all mean "empty".
 """
 
 from __future__ import annotations
@@ -44,4 +44,6 @@ def _parse_datetime(text: str) -> dt.datetime | None:
 def _instant(moment: dt.datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)  # the server's naive datetimes are UTC
+    # NMDC's store keeps milliseconds: .987654 comes back as .987000.
+    moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
     return moment.astimezone(dt.timezone.utc).isoformat()

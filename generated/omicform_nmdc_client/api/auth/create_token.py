@@ -33,7 +33,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorDetail | Token | ValidationFailure | None:
+) -> ErrorDetail | Token | ValidationFailure | str | None:
     if response.status_code == 200:
         response_200 = Token.from_dict(response.json())
 
@@ -54,6 +54,10 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 500:
+        response_500 = response.text
+        return response_500
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -62,7 +66,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorDetail | Token | ValidationFailure]:
+) -> Response[ErrorDetail | Token | ValidationFailure | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -75,7 +79,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TokenRequest,
-) -> Response[ErrorDetail | Token | ValidationFailure]:
+) -> Response[ErrorDetail | Token | ValidationFailure | str]:
     """Exchange client credentials or a username/password for a bearer token.
 
      Form-encoded. `grant_type=client_credentials` takes `client_id` and `client_secret`
@@ -90,7 +94,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorDetail | Token | ValidationFailure]
+        Response[ErrorDetail | Token | ValidationFailure | str]
     """
 
     kwargs = _get_kwargs(
@@ -108,7 +112,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: TokenRequest,
-) -> ErrorDetail | Token | ValidationFailure | None:
+) -> ErrorDetail | Token | ValidationFailure | str | None:
     """Exchange client credentials or a username/password for a bearer token.
 
      Form-encoded. `grant_type=client_credentials` takes `client_id` and `client_secret`
@@ -123,7 +127,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorDetail | Token | ValidationFailure
+        ErrorDetail | Token | ValidationFailure | str
     """
 
     return sync_detailed(
@@ -136,7 +140,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: TokenRequest,
-) -> Response[ErrorDetail | Token | ValidationFailure]:
+) -> Response[ErrorDetail | Token | ValidationFailure | str]:
     """Exchange client credentials or a username/password for a bearer token.
 
      Form-encoded. `grant_type=client_credentials` takes `client_id` and `client_secret`
@@ -151,7 +155,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorDetail | Token | ValidationFailure]
+        Response[ErrorDetail | Token | ValidationFailure | str]
     """
 
     kwargs = _get_kwargs(
@@ -167,7 +171,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: TokenRequest,
-) -> ErrorDetail | Token | ValidationFailure | None:
+) -> ErrorDetail | Token | ValidationFailure | str | None:
     """Exchange client credentials or a username/password for a bearer token.
 
      Form-encoded. `grant_type=client_credentials` takes `client_id` and `client_secret`
@@ -182,7 +186,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorDetail | Token | ValidationFailure
+        ErrorDetail | Token | ValidationFailure | str
     """
 
     return (

@@ -42,7 +42,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorDetail | JgiSamplePage | ValidationFailure | None:
+) -> ErrorDetail | JgiSamplePage | ValidationFailure | str | None:
     if response.status_code == 200:
         response_200 = JgiSamplePage.from_dict(response.json())
 
@@ -68,6 +68,10 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 500:
+        response_500 = response.text
+        return response_500
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -76,7 +80,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorDetail | JgiSamplePage | ValidationFailure]:
+) -> Response[ErrorDetail | JgiSamplePage | ValidationFailure | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -92,7 +96,7 @@ def sync_detailed(
     max_page_size: int | Unset = 20,
     page_token: str | Unset = UNSET,
     projection: str | Unset = UNSET,
-) -> Response[ErrorDetail | JgiSamplePage | ValidationFailure]:
+) -> Response[ErrorDetail | JgiSamplePage | ValidationFailure | str]:
     """List JGI samples (there is no get-one).
 
     Args:
@@ -106,7 +110,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorDetail | JgiSamplePage | ValidationFailure]
+        Response[ErrorDetail | JgiSamplePage | ValidationFailure | str]
     """
 
     kwargs = _get_kwargs(
@@ -130,7 +134,7 @@ def sync(
     max_page_size: int | Unset = 20,
     page_token: str | Unset = UNSET,
     projection: str | Unset = UNSET,
-) -> ErrorDetail | JgiSamplePage | ValidationFailure | None:
+) -> ErrorDetail | JgiSamplePage | ValidationFailure | str | None:
     """List JGI samples (there is no get-one).
 
     Args:
@@ -144,7 +148,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorDetail | JgiSamplePage | ValidationFailure
+        ErrorDetail | JgiSamplePage | ValidationFailure | str
     """
 
     return sync_detailed(
@@ -163,7 +167,7 @@ async def asyncio_detailed(
     max_page_size: int | Unset = 20,
     page_token: str | Unset = UNSET,
     projection: str | Unset = UNSET,
-) -> Response[ErrorDetail | JgiSamplePage | ValidationFailure]:
+) -> Response[ErrorDetail | JgiSamplePage | ValidationFailure | str]:
     """List JGI samples (there is no get-one).
 
     Args:
@@ -177,7 +181,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorDetail | JgiSamplePage | ValidationFailure]
+        Response[ErrorDetail | JgiSamplePage | ValidationFailure | str]
     """
 
     kwargs = _get_kwargs(
@@ -199,7 +203,7 @@ async def asyncio(
     max_page_size: int | Unset = 20,
     page_token: str | Unset = UNSET,
     projection: str | Unset = UNSET,
-) -> ErrorDetail | JgiSamplePage | ValidationFailure | None:
+) -> ErrorDetail | JgiSamplePage | ValidationFailure | str | None:
     """List JGI samples (there is no get-one).
 
     Args:
@@ -213,7 +217,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorDetail | JgiSamplePage | ValidationFailure
+        ErrorDetail | JgiSamplePage | ValidationFailure | str
     """
 
     return (
