@@ -1,7 +1,8 @@
 """One canonical form per value, so equal things compare equal.
 
 The NMDC server echoes datetimes with `Z` on create but reads them back without a time
-zone, in UTC, truncated to milliseconds; YAML may give 1.0 where JSON gives 1; an absent field, null and "" all mean "empty".
+zone, in UTC, truncated to milliseconds; YAML may give 1.0 where JSON gives 1; an absent
+field, null and "" all mean "empty".
 """
 
 from __future__ import annotations

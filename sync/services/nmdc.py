@@ -51,7 +51,7 @@ from omicform_nmdc_client.models import (
 )
 from omicform_nmdc_client.types import UNSET, Response
 
-from omicform.errors import MissingCredentials, OmicformError, ServiceError
+from omicform.errors import ConfigError, MissingCredentials, OmicformError, ServiceError
 from omicform.services.auth import BearerAuth, IssuedToken, jwt_expiry
 from omicform.services.http import ErrorMapper, Redactor, build_client, build_transport
 from omicform.services.pagination import follow_page_tokens
@@ -329,7 +329,7 @@ class NmdcService:
     def create_record(self, kind: StagingKind, record: Mapping[str, Any]) -> dict[str, Any]:
         """Creates a record; AlreadyExists if its key is taken, OutcomeUnknown if unsure."""
         model, creator = _CREATORS[kind]
-        body = model.from_dict(dict(record))
+        body = _body(model, kind, record)
         response = self._errors.call(
             "POST",
             kind.path,
@@ -351,8 +351,8 @@ class NmdcService:
                 hint="Create a new object under a new name instead.",
             )
         model, updater = _UPDATERS[kind]
+        body = _body(model, kind, record)
         key = str(record[kind.key])
-        body = model.from_dict(dict(record))
         path = f"{kind.path}/{key}"
         response = self._errors.call(
             "PATCH", path, lambda: updater(key, client=self._api, body=body)
@@ -384,6 +384,17 @@ _UPDATERS: dict[StagingKind, tuple[Any, Callable[..., Response[Any]]]] = {
     StagingKind.JGI_SAMPLES: (JgiSample, update_jgi_sample.sync_detailed),
     StagingKind.GLOBUS_TASKS: (GlobusTask, update_globus_task.sync_detailed),
 }
+
+
+def _body(model: Any, kind: StagingKind, record: Mapping[str, Any]) -> Any:
+    """The typed request body; a missing required field is refused before anything is sent."""
+    try:
+        return model.from_dict(dict(record))
+    except KeyError as exc:
+        raise ConfigError(
+            f"{kind.value} record lacks the required field {exc.args[0]}",
+            field=f"{kind.value}.{record.get(kind.key, '?')}",
+        ) from None
 
 
 def _reveal(secret: Secret | None) -> str:
