@@ -183,3 +183,22 @@ def test_normalisation_removes_false_changes(a: object, b: object) -> None:
 def test_normalisation_keeps_real_changes() -> None:
     assert normalize("2023-01-01T00:00:01") != normalize("2023-01-01T00:00:00Z")
     assert normalize("1") != normalize(1)
+
+
+def test_metadata_is_checked_at_plan_time_even_before_its_ids_are_minted(tmp_path: Path) -> None:
+    (tmp_path / "doc.json").write_text(
+        '{"data_object_set": [{"id": "${identifiers.ids[0]}", "type": "nmdc:DataObject",'
+        ' "name": "x", "description": "y"}]}'
+    )
+    text = CONFIG + "metadata_submissions:\n  doc: doc.json\n"
+    with pytest.raises(PlanError) as caught:
+        make_plan(desired(tmp_path, text), State(), Snapshot())
+    assert caught.value.file == str(tmp_path / "doc.json")
+    assert "data_category" in str(caught.value)
+
+
+def test_an_empty_metadata_document_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "doc.json").write_text('{"data_object_set": []}')
+    text = CONFIG + "metadata_submissions:\n  doc: doc.json\n"
+    with pytest.raises(PlanError, match="no records"):
+        make_plan(desired(tmp_path, text), State(), Snapshot())

@@ -9,18 +9,35 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
 import jsonschema
 
+# The variant with each class's own id pattern (nmdc:dobj-..., nmdc:sty-...): the one the
+# NMDC server validates with.
+SCHEMA_FILE = "nmdc_materialized_patterns.schema.json"
+
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
-    schema = json.loads((resources.files("nmdc_schema") / "nmdc.schema.json").read_text("utf-8"))
+    schema = json.loads((resources.files("nmdc_schema") / SCHEMA_FILE).read_text("utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)
+
+
+_TYPECODE = re.compile(r"^\^\(nmdc\):([a-z]+)-")
+
+
+def placeholder_id(schema_class: str, index: int) -> str | None:
+    """An id that satisfies `schema_class`'s id pattern, for checking before ids are minted."""
+    name = schema_class.split(":", 1)[-1]
+    definition = _validator().schema.get("$defs", {}).get(name, {})  # type: ignore[union-attr]
+    pattern = definition.get("properties", {}).get("id", {}).get("pattern", "")
+    match = _TYPECODE.match(pattern)
+    return f"nmdc:{match.group(1)}-00-placeholder{index}" if match else None
 
 
 def check_database(document: Any) -> dict[str, list[str]]:

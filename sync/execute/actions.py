@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from omicform.checks.nmdc_metadata import check_database
 from omicform.connections import Connections
 from omicform.desired.documents import canonical_json, sha256
 from omicform.desired.references import Unresolved, parse_text, parse_tree, resolver
@@ -251,6 +252,13 @@ def _load_document(change: Change, ctx: Context) -> tuple[Any, str]:
         document = resolver(ctx.recorder.minted())(parse_tree(json.loads(raw)))
     except Unresolved as exc:
         raise OmicformError(f"{exc} is not minted", hint="Apply again once it is minted.") from None
+    problems = check_database(document)
+    if problems:
+        collection, messages = next(iter(problems.items()))
+        raise OmicformError(
+            f"{path}: {collection}: {messages[0]}",
+            hint="Fix the document; `omicform validate` lists every problem.",
+        )
     content_hash = sha256(canonical_json(document))
     planned = change.detail.get("content_hash")
     if planned and planned != content_hash:

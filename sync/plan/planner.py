@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from omicform.desired.documents import read_manifest, read_metadata
+from omicform.desired.documents import MetadataDocument, read_manifest, read_metadata
 from omicform.desired.model import (
     DesiredObject,
     DesiredState,
@@ -251,7 +251,7 @@ def _plan_metadata(item: MetadataSubmission, ctx: _Context) -> Change:
     document = read_metadata(item, ctx.desired, ctx.minted)
     resource = ctx.state.get(item.address)
     depends = _reference_dependencies([document.template], ctx)
-    _check_document(item, document.resolved, ctx)
+    _check_document(item, document, ctx)
     content_hash = document.content_hash
     detail: dict[str, Any] = {
         "file": str(item.path),
@@ -305,11 +305,27 @@ def _plan_metadata(item: MetadataSubmission, ctx: _Context) -> Change:
     return Change(**base, action="no-op", before=before, after=after)
 
 
-def _check_document(item: MetadataSubmission, resolved: Any, ctx: _Context) -> None:
-    from omicform.checks.nmdc_metadata import check_database  # loads the schema: only when needed
+def _check_document(item: MetadataSubmission, document: MetadataDocument, ctx: _Context) -> None:
+    # Imported here: loading the NMDC schema takes a second, and most plans need no document.
+    from omicform.checks.nmdc_metadata import check_database, placeholder_id
 
+    resolved = document.resolved
     if resolved is None:
-        return  # refers to ids minted at apply; json:submit validates it then
+        # Ids are minted at apply: check the rest now with well-formed stand-ins.
+        stand_ins: dict[str, list[str]] = {}
+        for batch in ctx.desired.identifiers:
+            have = list(ctx.minted.get(batch.name, ()))
+            for i in range(len(have), batch.count):
+                have.append(placeholder_id(batch.schema_class, i) or f"nmdc:x-00-placeholder{i}")
+            stand_ins[batch.name] = have
+        resolved = resolver(stand_ins)(document.template)
+    if not any(isinstance(v, list) and v for v in resolved.values()):
+        raise PlanError(
+            "the document holds no records; json:submit would start a run for nothing",
+            file=str(item.path),
+            field=item.address,
+            hint='Add documents to a collection, e.g. {"data_object_set": [...]}.',
+        )
     problems = check_database(resolved) or ctx.snapshot.validation.get(item.address) or {}
     if problems:
         collection, messages = next(iter(problems.items()))
