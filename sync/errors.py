@@ -44,6 +44,10 @@ class ConfigError(OmicformError):
         super().__init__(prefix + message, hint=hint)
 
 
+class PlanError(ConfigError):
+    """The desired state cannot be planned (a missing dependency, an invalid document)."""
+
+
 class MissingCredentials(ConfigError):
     """A service needs credentials that the environment does not hold."""
 

@@ -11,6 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from omicform.checks.preflight import preflight
 from omicform.connections import Connections
 from omicform.desired.load import DEFAULT_FILE, load_desired
 from omicform.desired.model import DesiredState
@@ -45,8 +46,11 @@ class Workspace:
     ) -> tuple[DesiredState, State, Plan]:
         desired = self.desired()
         state = self.store(desired).load()
-        snapshot = refresh(desired, state, connections)
-        plan = make_plan(desired, state, snapshot, targets=targets, refresh_only=refresh_only)
+        files = preflight(desired, state.minted())  # every local check before any request
+        snapshot = refresh(desired, state, connections, files=files)
+        plan = make_plan(
+            desired, state, snapshot, files=files, targets=targets, refresh_only=refresh_only
+        )
         return desired, state, plan
 
 

@@ -7,11 +7,10 @@ from pathlib import Path
 import click
 
 from omicform.checks.nemo_manifest import check_manifest
-from omicform.checks.nmdc_metadata import check_database
+from omicform.checks.preflight import metadata_problems
 from omicform.cli.common import EXIT_ERROR, config_option, console, handles_errors
 from omicform.desired.documents import read_metadata
 from omicform.desired.load import load_desired
-from omicform.errors import ConfigError
 
 
 @click.command("validate")
@@ -29,14 +28,10 @@ def validate_command(config: Path) -> None:
     problems = 0
     for item in desired.metadata:
         document = read_metadata(item, desired, {})
-        # References to ids not minted yet are checked by apply; the rest is checked here.
-        if document.resolved is not None:
-            for collection, messages in check_database(document.resolved).items():
-                for message in messages:
-                    out.print(
-                        f"[red]error[/] {item.path}: {collection}: {message}", highlight=False
-                    )
-                    problems += 1
+        for collection, messages in metadata_problems(document, desired, {}).items():
+            for message in messages:
+                out.print(f"[red]error[/] {item.path}: {collection}: {message}", highlight=False)
+                problems += 1
     for manifest in desired.manifests:
         report = check_manifest(
             manifest.path.read_bytes(), file_name=manifest.path.name, strict=manifest.strict
@@ -59,6 +54,3 @@ def validate_command(config: Path) -> None:
     }
     summary = ", ".join(f"{n} {what}" for what, n in counts.items())
     out.print(f"[bold green]Success![/] The configuration is valid ({summary}).")
-
-
-_ = ConfigError

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from omicform.desired.documents import MetadataDocument, read_manifest, read_metadata
+from omicform.checks.preflight import LocalFiles, preflight
 from omicform.desired.model import (
     DesiredObject,
     DesiredState,
@@ -22,7 +22,7 @@ from omicform.desired.model import (
 )
 from omicform.desired.references import Unresolved, references_in, resolver
 from omicform.diff.fields import diff_fields
-from omicform.errors import ConfigError
+from omicform.errors import PlanError
 from omicform.plan.model import KNOWN_AFTER_APPLY, Change, FieldChange, Plan
 from omicform.refresh.snapshot import Snapshot
 from omicform.services.nmdc import StagingKind
@@ -37,15 +37,12 @@ NO_DELETE = (
 STAGING = frozenset(kind.value for kind in StagingKind)
 
 
-class PlanError(ConfigError):
-    """The desired state cannot be planned (a missing dependency, an invalid document)."""
-
-
 @dataclass
 class _Context:
     desired: DesiredState
     state: State
     snapshot: Snapshot
+    files: LocalFiles
     minted: dict[str, tuple[str, ...]]
     minting: set[str]  # batches this plan mints: references to them are unknown until apply
     creating: set[str]  # addresses this plan creates
@@ -56,11 +53,13 @@ def make_plan(
     state: State,
     snapshot: Snapshot,
     *,
+    files: LocalFiles | None = None,
     targets: Collection[str] | None = None,
     refresh_only: bool = False,
 ) -> Plan:
     minted = state.minted()
-    ctx = _Context(desired, state, snapshot, minted, set(), set())
+    files = files if files is not None else preflight(desired, minted)
+    ctx = _Context(desired, state, snapshot, files, minted, set(), set())
     changes: list[Change] = []
     warnings: list[str] = []
     for batch in desired.identifiers:
@@ -248,10 +247,10 @@ def _reference_dependencies(values: Iterable[Any], ctx: _Context) -> list[str]:
 
 
 def _plan_metadata(item: MetadataSubmission, ctx: _Context) -> Change:
-    document = read_metadata(item, ctx.desired, ctx.minted)
+    document = ctx.files.metadata[item.address]
     resource = ctx.state.get(item.address)
     depends = _reference_dependencies([document.template], ctx)
-    _check_document(item, document, ctx)
+    _server_verdict(item, ctx)
     content_hash = document.content_hash
     detail: dict[str, Any] = {
         "file": str(item.path),
@@ -305,36 +304,15 @@ def _plan_metadata(item: MetadataSubmission, ctx: _Context) -> Change:
     return Change(**base, action="no-op", before=before, after=after)
 
 
-def _check_document(item: MetadataSubmission, document: MetadataDocument, ctx: _Context) -> None:
-    # Imported here: loading the NMDC schema takes a second, and most plans need no document.
-    from omicform.checks.nmdc_metadata import check_database, placeholder_id
-
-    resolved = document.resolved
-    if resolved is None:
-        # Ids are minted at apply: check the rest now with well-formed stand-ins.
-        stand_ins: dict[str, list[str]] = {}
-        for batch in ctx.desired.identifiers:
-            have = list(ctx.minted.get(batch.name, ()))
-            for i in range(len(have), batch.count):
-                have.append(placeholder_id(batch.schema_class, i) or f"nmdc:x-00-placeholder{i}")
-            stand_ins[batch.name] = have
-        resolved = resolver(stand_ins)(document.template)
-    if not any(isinstance(v, list) and v for v in resolved.values()):
-        raise PlanError(
-            "the document holds no records; json:submit would start a run for nothing",
-            file=str(item.path),
-            field=item.address,
-            hint='Add documents to a collection, e.g. {"data_object_set": [...]}.',
-        )
-    problems = check_database(resolved) or ctx.snapshot.validation.get(item.address) or {}
+def _server_verdict(item: MetadataSubmission, ctx: _Context) -> None:
+    problems = ctx.snapshot.validation.get(item.address)
     if problems:
         collection, messages = next(iter(problems.items()))
-        count = sum(len(m) for m in problems.values())
         raise PlanError(
-            f"{collection}: {messages[0]}" + (f" (and {count - 1} more)" if count > 1 else ""),
+            f"json:validate: {collection}: {messages[0]}",
             file=str(item.path),
             field=item.address,
-            hint="Fix the document; `omicform validate` lists every problem.",
+            hint="The NMDC server found this; fix the document and plan again.",
         )
 
 
@@ -342,7 +320,7 @@ def _check_document(item: MetadataSubmission, document: MetadataDocument, ctx: _
 
 
 def _plan_manifest(item: NemoManifest, ctx: _Context) -> tuple[Change, list[str]]:
-    manifest = read_manifest(item)
+    manifest = ctx.files.manifests[item.address]
     notes = [f"{w.location(str(item.path))}: {w.message}" for w in manifest.report.warnings]
     resource = ctx.state.get(item.address)
     remote = ctx.snapshot.get(item.address)

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
+from omicform.checks.preflight import LocalFiles
 from omicform.connections import Connections
-from omicform.desired.documents import read_metadata
 from omicform.desired.model import DesiredState
 from omicform.refresh.snapshot import Snapshot
 from omicform.refresh.staging import PAGE_SIZE, read_records
@@ -28,6 +28,7 @@ def refresh(
     *,
     only: Collection[str] | None = None,
     page_size: int = PAGE_SIZE,
+    files: LocalFiles | None = None,
 ) -> Snapshot:
     """Reads the remote objects behind `desired` (and `state`), limited to `only` if given."""
     wanted = set(only) if only is not None else None
@@ -35,29 +36,28 @@ def refresh(
     _refresh_staging(desired, connections, snapshot, wanted, page_size)
     _refresh_runs(desired, state, connections, snapshot, wanted)
     _refresh_submissions(desired, state, connections, snapshot, wanted)
-    _validate_metadata(desired, state, connections, snapshot, wanted)
+    if files is not None:
+        _validate_metadata(files, state, connections, snapshot, wanted)
     return snapshot
 
 
 def _validate_metadata(
-    desired: DesiredState,
+    files: LocalFiles,
     state: State,
     connections: Connections,
     snapshot: Snapshot,
     wanted: set[str] | None,
 ) -> None:
     """The server's json:validate for each document that would be submitted."""
-    minted = state.minted()
-    for item in desired.metadata:
-        if not _in(item.address, wanted):
+    for address, document in files.metadata.items():
+        if not _in(address, wanted):
             continue
-        document = read_metadata(item, desired, minted)
-        resource = state.get(item.address)
+        resource = state.get(address)
         unchanged = resource is not None and resource.content_hash == document.content_hash
         if document.resolved is None or unchanged:
             continue
         outcome = connections.nmdc.validate_metadata(document.resolved)
-        snapshot.validation[item.address] = {k: list(v) for k, v in outcome.errors.items()}
+        snapshot.validation[address] = {k: list(v) for k, v in outcome.errors.items()}
 
 
 def _refresh_staging(
