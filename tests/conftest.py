@@ -10,12 +10,32 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from realnmdc.harness import RealNmdc, start_real_nmdc
+from realnmdc.harness import NMDC_RUNTIME_VERSION, RealNmdc, start_real_nmdc
 
 REPO = Path(__file__).resolve().parents[1]
+_real_results: dict[str, int] = {}
 
 
 @pytest.fixture(scope="session")
-def real_nmdc() -> Iterator[RealNmdc]:
+def real_nmdc(pytestconfig: pytest.Config) -> Iterator[RealNmdc]:
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            f"\n[realnmdc] starting the real nmdc-runtime {NMDC_RUNTIME_VERSION} "
+            "(the first run installs it into .cache/, a few minutes)"
+        )
     with start_real_nmdc(REPO / ".cache") as server:
         yield server
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and "realnmdc" in report.keywords:
+        _real_results[report.outcome] = _real_results.get(report.outcome, 0) + 1
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _real_results:
+        counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(_real_results.items()))
+        terminalreporter.write_line(
+            f"against the real nmdc-runtime {NMDC_RUNTIME_VERSION}: {counts}"
+        )
