@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,9 @@ class Context:
     poll_interval: float = 2.0
     on_progress: Callable[[str, str], None] | None = None
     sleep: Callable[[float], None] = time.sleep
+    # One NeMO POST in flight at a time: then at most one intent is ever unsettled, and an
+    # interrupted run's submission can be told apart from the others in NeMO's history.
+    nemo_submit_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def progress(self, address: str, message: str) -> None:
         if self.on_progress is not None:
@@ -307,7 +311,13 @@ def _manifest(change: Change, ctx: Context) -> Outcome:
     except ServiceError as exc:
         if exc.status is not None and exc.status < 500:
             ctx.recorder.put(base.evolve(pending=None))  # refused outright: nothing was created
-        raise
+            raise
+        raise OutcomeUnknown(
+            f"NeMO failed while taking the manifest ({exc.status}); it may have been received",
+            service=exc.service,
+            method=exc.method,
+            path=exc.path,
+        ) from None
     recorded = base.evolve(
         pending=None,
         content_hash=content_hash,
@@ -323,6 +333,48 @@ def _manifest(change: Change, ctx: Context) -> Outcome:
     if ctx.wait:
         return _follow_submission(change, recorded, ctx)
     return Outcome(change.address, change.action, "done", f"submission {submission_id}")
+
+
+def _post_manifest(
+    change: Change,
+    base: ResourceState,
+    content: bytes,
+    file_name: str,
+    content_hash: str,
+    ctx: Context,
+) -> ResourceState:
+    # Written before the POST: if we die before recording the answer, the next plan knows
+    # to look for the submission in NeMO's history instead of posting a duplicate.
+    started_at = dt.datetime.now(dt.timezone.utc).isoformat()
+    intent = {"action": change.action, "started_at": started_at, "content_hash": content_hash}
+    ctx.recorder.put(base.evolve(pending=intent))
+    try:
+        submission_id = ctx.connections.nemo.submit(content, file_name)
+    except OutcomeUnknown:
+        raise  # the intent stays: the next plan settles it from NeMO's history
+    except ServiceError as exc:
+        if exc.status is not None and exc.status < 500:
+            ctx.recorder.put(base.evolve(pending=None))  # refused outright: nothing was created
+            raise
+        raise OutcomeUnknown(
+            f"NeMO failed while taking the manifest ({exc.status}); it may have been received",
+            service=exc.service,
+            method=exc.method,
+            path=exc.path,
+        ) from None
+    recorded = base.evolve(
+        pending=None,
+        content_hash=content_hash,
+        submission={
+            "id": submission_id,
+            "state": "in-progress",
+            "steps": [],
+            "next_step": "manifest_validated",
+            "creation": started_at,
+        },
+    )
+    ctx.recorder.put(recorded)
+    return recorded
 
 
 def _follow_submission(change: Change, resource: ResourceState, ctx: Context) -> Outcome:

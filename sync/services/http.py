@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Collection, Iterable
 from typing import Any, Protocol, TypeVar
 
@@ -74,11 +75,13 @@ def build_client(
     transport: ServiceTransport,
     *,
     auth: httpx.Auth | None = None,
+    on_response: Callable[[httpx.Response], None] | None = None,
 ) -> httpx.Client:
     return httpx.Client(
         base_url=base_url,
         transport=transport,
         auth=auth,
+        event_hooks={"response": [on_response]} if on_response else None,
         timeout=httpx.Timeout(http.timeout, connect=http.connect_timeout),
         headers={"User-Agent": USER_AGENT},
         follow_redirects=False,
@@ -109,6 +112,11 @@ class ErrorMapper:
         self.service = service
         self.message_keys = message_keys
         self.redact = redact
+        self._last = threading.local()
+
+    def remember(self, response: httpx.Response) -> None:
+        """An httpx response hook: the latest answer on this thread, for when parsing fails."""
+        self._last.response = response
 
     def server_message(self, content: bytes) -> str | None:
         try:
@@ -179,10 +187,27 @@ class ErrorMapper:
         conflict_statuses: Collection[int] = (409,),
     ) -> R:
         """Runs `send` (a generated-client call) and returns its response if the status is ok."""
+        self._last.response = None
         try:
             response = send()
         except httpx.TransportError as exc:
             raise self.for_transport(method, path, exc, repeatable=repeatable) from None
+        except (ValueError, KeyError, TypeError):
+            # The generated client could not parse the body: an answer off the spec (a proxy's
+            # HTML 502, a plain-text 500). Judge it by its status like any other.
+            last: httpx.Response | None = getattr(self._last, "response", None)
+            if last is not None and last.status_code not in ok:
+                raise self.for_status(
+                    method, path, last, conflict_statuses=conflict_statuses
+                ) from None
+            raise ServiceError(
+                "the answer could not be read",
+                service=self.service,
+                method=method,
+                path=path,
+                status=last.status_code if last is not None else None,
+                hint="The service may have changed its API; run with -vv and report this.",
+            ) from None
         if response.status_code not in ok:
             raise self.for_status(method, path, response, conflict_statuses=conflict_statuses)
         return response

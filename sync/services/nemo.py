@@ -119,12 +119,20 @@ class NemoService:
         login_base = settings.login_url.rstrip("/")
         self._login_client = Client(base_url=login_base)
         self._login_client.set_httpx_client(
-            build_client(login_base, settings.http, self.login_transport)
+            build_client(
+                login_base, settings.http, self.login_transport, on_response=self._errors.remember
+            )
         )
         base = settings.base_url.rstrip("/")
         self._api = Client(base_url=base)
         self._api.set_httpx_client(
-            build_client(base, settings.http, self.transport, auth=self.auth)
+            build_client(
+                base,
+                settings.http,
+                self.transport,
+                auth=self.auth,
+                on_response=self._errors.remember,
+            )
         )
 
     def __repr__(self) -> str:

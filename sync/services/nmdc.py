@@ -139,10 +139,18 @@ class NmdcService:
         self.auth = BearerAuth(self._obtain_token)
         base = settings.base_url.rstrip("/")
         self._anonymous = Client(base_url=base)
-        self._anonymous.set_httpx_client(build_client(base, settings.http, self.transport))
+        self._anonymous.set_httpx_client(
+            build_client(base, settings.http, self.transport, on_response=self._errors.remember)
+        )
         self._api = Client(base_url=base)
         self._api.set_httpx_client(
-            build_client(base, settings.http, self.transport, auth=self.auth)
+            build_client(
+                base,
+                settings.http,
+                self.transport,
+                auth=self.auth,
+                on_response=self._errors.remember,
+            )
         )
 
     def __repr__(self) -> str:
