@@ -78,3 +78,34 @@ def test_the_state_holds_no_secret_shaped_fields(tmp_path: Path) -> None:
     text = (tmp_path / "s.json").read_text()
     for word in ("secret", "password", "token", "jwt"):
         assert word not in text
+
+
+def test_changes_are_journalled_and_replayed_over_the_snapshot(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "s.json")
+    state = store.save(State())
+    state = store.record(state, ResourceState("globus_tasks.a", "globus_tasks", "a"))
+    state = store.record(state, ResourceState("globus_tasks.b", "globus_tasks", "b"))
+    state = store.forget(state, "globus_tasks.a")
+    store.close()
+    loaded = StateStore(tmp_path / "s.json").load()
+    assert sorted(loaded.resources) == ["globus_tasks.b"]
+    assert (loaded.serial, loaded.lineage) == (state.serial, state.lineage)
+
+
+def test_a_torn_last_journal_line_is_skipped(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "s.json")
+    state = store.record(State(), ResourceState("globus_tasks.a", "globus_tasks", "a"))
+    store.close()
+    with open(store.journal_path, "ab") as journal:
+        journal.write(b'{"serial": 2, "put": {"address": "globus_ta')  # killed mid-write
+    loaded = StateStore(tmp_path / "s.json").load()
+    assert sorted(loaded.resources) == ["globus_tasks.a"]
+    assert loaded.lineage == state.lineage
+
+
+def test_a_snapshot_absorbs_the_journal(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "s.json")
+    state = store.record(State(), ResourceState("globus_tasks.a", "globus_tasks", "a"))
+    saved = store.save(state)
+    assert not store.journal_path.exists()
+    assert StateStore(tmp_path / "s.json").load() == saved

@@ -113,5 +113,6 @@ def apply_plan(
     finally:
         for pool in pools.values():
             pool.shutdown(wait=True)
+        recorder.checkpoint()
     result.state = recorder.state
     return result

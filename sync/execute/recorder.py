@@ -42,9 +42,16 @@ class StateRecorder:
                 updated_at=None
             ):
                 return  # nothing new: no write
-            self._state = self._store.save(self._state.with_resource(resource))
+            self._state = self._store.record(self._state, resource)
 
     def remove(self, address: str) -> None:
         with self._lock:
             if self._state.get(address) is not None:
-                self._state = self._store.save(self._state.without(address))
+                self._state = self._store.forget(self._state, address)
+
+    def checkpoint(self) -> None:
+        """Folds the journal into a fresh snapshot (the end of an apply)."""
+        with self._lock:
+            if self._store.journal_path.exists():
+                self._state = self._store.save(self._state)
+            self._store.close()

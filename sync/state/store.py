@@ -1,4 +1,11 @@
-"""Reading and writing the state file; each write is atomic (temp file, fsync, rename)."""
+"""Reading and writing the state: a snapshot file plus an append-only journal.
+
+Apply records each finished change as one journal line, flushed to disk before the change
+counts as done: O(1) per change however large the state grows. Loading replays the journal
+over the snapshot; a torn last line (a crash mid-write) was never acknowledged and is
+skipped. `save` writes a whole new snapshot atomically (temp file, fsync, rename) and
+then drops the journal it has absorbed.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import tempfile
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import IO, Any
 
 from omicform.errors import ConfigError
 from omicform.state.model import STATE_FORMAT, ResourceState, State
@@ -20,13 +28,31 @@ def default_state_path(config_root: Path) -> Path:
 
 
 class StateStore:
-    """The state file. `save` bumps the serial; a crash leaves the old or the new file whole."""
+    """The state file and its journal; every method leaves both consistent on disk."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.journal_path = path.with_name(path.name + ".journal")
         self._lock = threading.Lock()
+        self._journal: IO[bytes] | None = None
+
+    # -- reading ----------------------------------------------------------------------------
 
     def load(self) -> State:
+        state = self._load_snapshot()
+        for record in self._journal_records():
+            if record.get("serial", 0) <= state.serial:
+                continue  # absorbed by a snapshot written before the journal was dropped
+            if not self.path.exists() and state.serial == 0:
+                state = replace(state, lineage=str(record["lineage"]))
+            if "put" in record:
+                state = state.with_resource(ResourceState.from_json(record["put"]))
+            else:
+                state = state.without(str(record["remove"]))
+            state = replace(state, serial=int(record["serial"]))
+        return state
+
+    def _load_snapshot(self) -> State:
         if not self.path.exists():
             return State()
         try:
@@ -46,15 +72,70 @@ class StateStore:
             )
         return State.from_json(data)
 
-    def save(self, state: State) -> State:
-        """Writes `state` with the next serial and returns what was written."""
+    def _journal_records(self) -> list[dict[str, Any]]:
+        try:
+            raw = self.journal_path.read_bytes()
+        except FileNotFoundError:
+            return []
+        records = []
+        for line in raw.split(b"\n"):
+            if not line:
+                continue
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                break  # a torn last line: that change was never acknowledged
+        return records
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def record(self, state: State, resource: ResourceState) -> State:
+        """Journals one finished change and returns the state after it."""
+        return self._append(state.with_resource(resource), {"put": resource.to_json()})
+
+    def forget(self, state: State, address: str) -> State:
+        return self._append(state.without(address), {"remove": address})
+
+    def _append(self, state: State, change: dict[str, Any]) -> State:
         with self._lock:
             written = replace(state, serial=state.serial + 1)
-            self._write(json.dumps(written.to_json(), indent=2, sort_keys=False) + "\n")
+            entry = {"serial": written.serial, "lineage": written.lineage, **change}
+            line = (json.dumps(entry, separators=(",", ":")) + "\n").encode()
+            handle = self._open_journal()
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+            return written
+
+    def _open_journal(self) -> IO[bytes]:
+        if self._journal is None:
+            created = not self.journal_path.exists()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._journal = open(self.journal_path, "ab")  # noqa: SIM115 - kept open across appends
+            if created:
+                _fsync_dir(self.path.parent)
+        return self._journal
+
+    def save(self, state: State) -> State:
+        """Writes a whole snapshot with the next serial, absorbing the journal."""
+        with self._lock:
+            written = replace(state, serial=state.serial + 1)
+            self._write(json.dumps(written.to_json(), indent=2) + "\n")
+            self._close_journal()
+            self.journal_path.unlink(missing_ok=True)
             return written
 
     def update(self, state: State, resource: ResourceState) -> State:
         return self.save(state.with_resource(resource))
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_journal()
+
+    def _close_journal(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
 
     def _write(self, text: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,9 +149,12 @@ class StateStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        # The rename is durable only once the folder's entry is on disk too.
-        dir_fd = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        _fsync_dir(self.path.parent)  # the rename is durable only once the folder is
+
+
+def _fsync_dir(folder: Path) -> None:
+    dir_fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

@@ -1,0 +1,5 @@
+"""`python -m omicform`."""
+
+from omicform.cli import main
+
+main()

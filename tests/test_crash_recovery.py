@@ -1,0 +1,76 @@
+"""kill -9 at random moments during a large apply, then apply again: every object exists
+exactly once, nothing is submitted twice, and the state matches the remote."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from test_reconcile_sandbox import config
+
+from omicform.connections import Connections
+from omicform.sandbox import run_sandbox
+from omicform.services.nmdc import StagingKind
+from omicform.workspace import Workspace
+
+SAMPLES = 300
+
+
+def apply(env: dict[str, str], path: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "omicform",
+            "apply",
+            "--auto-approve",
+            "-f",
+            str(path),
+            "--parallelism",
+            "4",
+        ],
+        env={**os.environ, **env, "NO_COLOR": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_random_kills_during_apply_leave_state_the_next_run_completes_from(tmp_path: Path) -> None:
+    rng = random.Random(20261121)
+    with run_sandbox(
+        validation_seconds=0, step_seconds=0, run_seconds=0, latency=(0.002, 0.008)
+    ) as sandbox:
+        path = config(tmp_path, samples=SAMPLES, manifests=3, tasks=20)
+        kills = 0
+        for _ in range(4):
+            process = apply(sandbox.env, path)
+            time.sleep(rng.uniform(0.8, 3.0))
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+                kills += 1
+            process.wait(timeout=30)
+        final = apply(sandbox.env, path)
+        _, stderr = final.communicate(timeout=300)
+        assert final.returncode == 0, stderr.decode()[-2000:]
+        assert kills >= 1  # the test interrupted at least one apply
+
+        ws = Workspace(config=path)
+        with Connections(ws.desired().services, env=sandbox.env) as connections:
+            _, state, plan = ws.plan(connections)
+            assert not plan.has_changes, [c.address for c in plan.changes if c.changing]
+            samples = list(connections.nmdc.list_records(StagingKind.JGI_SAMPLES, page_size=0))
+            keys = [r["jdp_file_id"] for r in samples]
+            assert sorted(keys) == sorted(f"f{i}" for i in range(SAMPLES))  # each exactly once
+            submissions = list(connections.nemo.list_submissions())
+            assert len(submissions) == 3  # no manifest was posted twice
+            recorded = {r.submission["id"] for r in state.resources.values() if r.submission}
+            assert recorded == {s.id for s in submissions}
+            for record in samples:
+                resource = state.get(f"jgi_samples.{record['jdp_file_id']}")
+                assert resource is not None
+                assert resource.fields["globus_file_status"] == record["globus_file_status"]
