@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPECS := nmdc:nmdc-runtime nemo:nemo-archive
 
-.PHONY: test lint generate check-generated clean
+.PHONY: test lint generate check-generated demo clean
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml setup.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Plan and apply the example against a local sandbox of both services (examples/demo.sh).
+demo: $(STAMP)
+	bash examples/demo.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check sync tests

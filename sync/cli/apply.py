@@ -98,7 +98,7 @@ def apply_command(
         state = store.load()
         if plan_file is not None:
             plan = saved
-            check_fresh(plan, desired, state, connections)
+            state = check_fresh(plan, desired, state, connections)
         else:
             _, state, plan = ws.plan(connections, targets=targets or None)
             out.print(render_plan(plan), end="")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from omicform.connections import Connections
 from omicform.desired.model import DesiredState
 from omicform.errors import OmicformError
@@ -14,8 +16,13 @@ class StalePlan(OmicformError):
     default_hint = "Run `omicform plan` again and review the new plan."
 
 
-def check_fresh(plan: Plan, desired: DesiredState, state: State, connections: Connections) -> None:
-    """Raises StalePlan if the state moved on or any object the plan read has changed since."""
+def check_fresh(plan: Plan, desired: DesiredState, state: State, connections: Connections) -> State:
+    """The state to apply `plan` to; StalePlan if the state or any object it read changed.
+
+    A state never written has no lineage of its own yet: it takes the plan's.
+    """
+    if state.serial == 0 and plan.serial == 0 and not state.resources:
+        state = replace(state, lineage=plan.lineage)
     if plan.lineage != state.lineage:
         raise StalePlan(
             f"the plan was made for state lineage {plan.lineage}, but the state is {state.lineage}"
@@ -32,3 +39,4 @@ def check_fresh(plan: Plan, desired: DesiredState, state: State, connections: Co
             f" and {len(changed) - 10} more" if len(changed) > 10 else ""
         )
         raise StalePlan(f"the plan is stale: changed on the server since it was made: {listed}")
+    return state
