@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -101,7 +101,13 @@ def comparable_body(request: Any) -> Any:
         return raw
 
 
+# Logins carry who is logging in; a replay in CI has no credentials to match them with.
+LOGIN_PATHS = ("/token", "/v1/login")
+
+
 def body_matcher(r1: Any, r2: Any) -> None:
+    if r1.method == "POST" and r1.path.endswith(LOGIN_PATHS):
+        return
     if comparable_body(r1) != comparable_body(r2):
         raise AssertionError("bodies differ")
 
@@ -137,3 +143,15 @@ def recording(record: Path | None = None, replay: Path | None = None) -> Iterato
     mode = "all" if record is not None else "none"
     with make_vcr(mode).use_cassette(str(path)):
         yield
+
+
+REPLAY_CREDENTIALS = "replayed-from-cassette"
+
+
+def replay_env(env: Mapping[str, str], names: Iterable[str]) -> dict[str, str]:
+    """`env` with stand-ins for missing credentials: a replay needs none, but the client
+    still asks for a token before its first call (the cassette answers it)."""
+    filled = dict(env)
+    for name in names:
+        filled.setdefault(name, REPLAY_CREDENTIALS)
+    return filled

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import httpx
 
+from omicform.cassettes import replay_env
 from omicform.desired.model import ServiceConfig
 from omicform.services.nemo import NemoService
 from omicform.services.nmdc import NmdcService
@@ -36,9 +37,19 @@ class Connections:
         env: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
         http: HttpSettings | None = None,
+        replaying: bool = False,
     ) -> None:
         self.config = config or ServiceConfig()
         self.env = dict(os.environ if env is None else env)
+        if replaying:
+            cfg = self.config
+            self.env = replay_env(
+                self.env,
+                [cfg.nmdc.client_id_env, cfg.nmdc.client_secret_env]
+                if not self.env.get(cfg.nmdc.username_env)
+                else [cfg.nmdc.password_env],
+            )
+            self.env = replay_env(self.env, [cfg.nemo.username_env, cfg.nemo.password_env])
         self.transport = transport
         self.http = http
         self._nmdc: NmdcService | None = None

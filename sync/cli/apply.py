@@ -94,7 +94,11 @@ def apply_command(
     store = ws.store(desired)
     options = ApplyOptions(parallelism=parallelism, wait=wait, wait_timeout=wait_timeout)
     lock = StateLock(store.path, operation="apply", wait=lock_timeout)
-    with lock, recording(record, replay), Connections(desired.services) as connections:
+    with (
+        lock,
+        recording(record, replay),
+        Connections(desired.services, replaying=replay is not None) as connections,
+    ):
         state = store.load()
         if plan_file is not None:
             plan = saved

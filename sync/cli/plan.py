@@ -67,7 +67,10 @@ def plan_command(
     """
     setup_logging(verbose)
     ws = workspace(config, state_path)
-    with recording(record, replay), Connections(ws.desired().services) as connections:
+    with (
+        recording(record, replay),
+        Connections(ws.desired().services, replaying=replay is not None) as connections,
+    ):
         _, _, plan = ws.plan(connections, targets=targets or None, refresh_only=refresh_only)
     if out is not None:
         save_plan(plan, out)

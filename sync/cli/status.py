@@ -43,7 +43,10 @@ def status_command(
     state = ws.store(desired).load()
     out = console()
     shown = 0
-    with recording(record, replay), Connections(desired.services) as connections:
+    with (
+        recording(record, replay),
+        Connections(desired.services, replaying=replay is not None) as connections,
+    ):
         for resource in sorted(state.resources.values(), key=lambda r: r.address):
             if resource.kind == "nemo_manifests" and resource.submission:
                 found = connections.nemo.get_submission(str(resource.submission["id"]))
