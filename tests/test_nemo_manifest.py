@@ -18,7 +18,9 @@ from omicform.checks.nemo_manifest import (
     check_manifest,
 )
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "manifests" / "mouse_snrnaseq_manifest.tsv"
+EXAMPLE = (
+    Path(__file__).resolve().parents[1] / "examples" / "manifests" / "mouse_snrnaseq_manifest.tsv"
+)
 
 BASE: dict[str, str] = {
     "Sample_ID": "S1",
