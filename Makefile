@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPECS := nmdc:nmdc-runtime nemo:nemo-archive
 
-.PHONY: test lint generate check-generated demo clean
+.PHONY: test lint generate check-generated demo bench clean
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ test: $(STAMP)
 # Plan and apply the example against a local sandbox of both services (examples/demo.sh).
 demo: $(STAMP)
 	bash examples/demo.sh
+
+# Figures for docs/performance.md; never part of `make test`.
+bench: $(STAMP)
+	$(BIN)/python bench/reconciler.py
+	$(BIN)/python bench/sandbox_rps.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check sync tests

@@ -21,8 +21,11 @@ def diff_fields(
 ) -> list[FieldDiff]:
     """Declared fields whose value differs remotely; fields only the server has are ignored."""
     skip = set(ignore)
-    return [
-        FieldDiff(name, remote.get(name), value)
-        for name, value in declared.items()
-        if name not in skip and normalize(value) != normalize(remote.get(name))
-    ]
+    diffs = []
+    for name, value in declared.items():
+        theirs = remote.get(name)
+        # Most values are equal as they are; normalising is for the rest (datetimes, 1.0).
+        if name in skip or value == theirs or normalize(value) == normalize(theirs):
+            continue
+        diffs.append(FieldDiff(name, theirs, value))
+    return diffs

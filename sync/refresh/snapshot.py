@@ -7,14 +7,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from omicform.diff.normalize import normalize
-
 
 def fingerprint(data: Any) -> str | None:
     """A short, stable digest of a remote object as read; None for 'absent'."""
     if data is None:
         return None
-    text = json.dumps(normalize(data), sort_keys=True, separators=(",", ":"), default=str)
+    # Both reads being compared come from the same server in the same form: no normalising.
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
