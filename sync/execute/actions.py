@@ -299,37 +299,9 @@ def _manifest(change: Change, ctx: Context) -> Outcome:
             f"{path} changed since the plan was made",
             hint="Run `omicform plan` again and review the new plan.",
         )
-    # Written before the POST: if we die before recording the answer, the next plan knows
-    # to look for the submission in NeMO's history instead of posting a duplicate.
-    started_at = dt.datetime.now(dt.timezone.utc).isoformat()
-    intent = {"action": change.action, "started_at": started_at, "content_hash": content_hash}
-    ctx.recorder.put(base.evolve(pending=intent))
-    try:
-        submission_id = ctx.connections.nemo.submit(content, path.name)
-    except OutcomeUnknown:
-        raise
-    except ServiceError as exc:
-        if exc.status is not None and exc.status < 500:
-            ctx.recorder.put(base.evolve(pending=None))  # refused outright: nothing was created
-            raise
-        raise OutcomeUnknown(
-            f"NeMO failed while taking the manifest ({exc.status}); it may have been received",
-            service=exc.service,
-            method=exc.method,
-            path=exc.path,
-        ) from None
-    recorded = base.evolve(
-        pending=None,
-        content_hash=content_hash,
-        submission={
-            "id": submission_id,
-            "state": "in-progress",
-            "steps": [],
-            "next_step": "manifest_validated",
-            "created_at": started_at,
-        },
-    )
-    ctx.recorder.put(recorded)
+    with ctx.nemo_submit_lock:
+        recorded = _post_manifest(change, base, content, path.name, content_hash, ctx)
+    submission_id = (recorded.submission or {}).get("id")
     if ctx.wait:
         return _follow_submission(change, recorded, ctx)
     return Outcome(change.address, change.action, "done", f"submission {submission_id}")
