@@ -227,7 +227,7 @@ def test_with_a_tenth_of_answers_failing_apply_completes_without_duplicates(tmp_
     ) as sandbox:
         ws = Workspace(config=config(tmp_path, samples=40, manifests=3, tasks=10))
         with Connections(ws.desired().services, env=sandbox.env) as connections:
-            for attempt in range(6):  # reruns finish what failed; nothing is done twice
+            for _attempt in range(6):  # reruns finish what failed; nothing is done twice
                 desired, state, plan = ws.plan(connections)
                 if not plan.has_changes and all(c.action == "no-op" for c in plan.changes):
                     break

@@ -1,0 +1,106 @@
+"""The three list endpoints' paging, filters and projections (`endpoints/util.py`).
+
+As the real `list_resources`: a page token is looked up (and deleted: single use) before
+the filter is checked; it remembers only the collection and the last position, and its
+collection wins over the URL's. A page is cut only when more documents match than fit, so
+the last page (even an exactly full one) has no `next_page_token`; `max_page_size < 1`
+returns everything. A projection never adds the natural key.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from omicform.sandbox.ids import blade, system_id_length
+from omicform.sandbox.nmdc.fields import Invalid, coerce_int, to_json
+from omicform.sandbox.nmdc.query import UnsupportedQuery, matches, parse_filter, project
+from omicform.sandbox.responses import ApiError, internal_error
+from omicform.sandbox.store import Store
+
+PAGE_TOKENS = "_runtime.page_tokens"
+DEFAULT_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    filter: str | None
+    max_page_size: int
+    page_token: str | None
+    projection: str | None
+
+
+def parse_list_request(params: dict[str, str]) -> ListRequest:
+    """Query parameters as the ListRequest model reads them; raises Invalid."""
+    size_text = params.get("max_page_size")
+    size = DEFAULT_PAGE_SIZE
+    if size_text is not None:
+        size = coerce_int(size_text, ("query", "max_page_size"))
+    return ListRequest(
+        filter=params.get("filter"),
+        max_page_size=size,
+        page_token=params.get("page_token"),
+        projection=params.get("projection"),
+    )
+
+
+def check_filter(text: str) -> Any:
+    text = text.strip()
+    if not text.startswith("{") or not text.endswith("}"):
+        raise ApiError(
+            422,
+            {
+                "detail": "The given `filter` is not a valid JSON object, which must start "
+                "with '{' and end with '}'."
+            },
+        )
+    try:
+        return parse_filter(text)
+    except json.JSONDecodeError as exc:
+        raise ApiError(422, {"detail": f"Given `filter` is not valid JSON: {exc}"}) from None
+    except (UnsupportedQuery, ValueError):
+        raise internal_error() from None
+
+
+def new_system_id(store: Store, shoulder: str = "sys0") -> str:
+    """`nmdc:sys0...` ids (page tokens, runs), unique and sized as the runtime sizes them."""
+    collection = f"_ids.{shoulder}"
+    with store.atomic():
+        existing = store.bump(f"issued:{shoulder}") - 1  # a counter: COUNT(*) grows with use
+        while True:
+            candidate = blade(system_id_length(existing))
+            if store.insert(collection, candidate, {}):
+                return f"nmdc:{shoulder}{candidate}"
+
+
+def list_resources(store: Store, collection: str, req: ListRequest) -> dict[str, Any]:
+    after = 0
+    if req.page_token:
+        with store.atomic():
+            token = store.get(PAGE_TOKENS, req.page_token)
+            if token is None:
+                raise ApiError(400, {"detail": "`page_token` not found"})
+            store.delete(PAGE_TOKENS, req.page_token)
+        collection, after = token["ns"], int(token["last_seq"])
+    query = check_filter(req.filter) if req.filter else {}
+    fields = [f.strip() for f in req.projection.split(",")] if req.projection else None
+    try:
+        found = [
+            (seq, doc) for seq, doc in store.scan(collection, after=after) if matches(doc, query)
+        ]
+    except UnsupportedQuery:
+        raise internal_error() from None
+    size = req.max_page_size
+    paginate = size >= 1 and len(found) > size
+    page = found[:size] if paginate else found
+    resources = [to_json(project(doc, fields) if fields else doc) for _, doc in page]
+    if not paginate:
+        return {"resources": resources}
+    token_id = new_system_id(store)
+    store.put(PAGE_TOKENS, token_id, {"ns": collection, "last_seq": page[-1][0]})
+    return {"resources": resources, "next_page_token": token_id}
+
+
+def invalid_query(exc: Invalid) -> ApiError:
+    return ApiError(422, {"detail": exc.issues})

@@ -1,0 +1,206 @@
+"""The part of MongoDB's query language the list endpoints accept, and projections.
+
+Matching follows MongoDB: comparisons only within one type bracket (numbers, strings, dates,
+booleans), `null` matches a missing field, an array field matches if any element does,
+dotted paths reach into sub-documents. Anything else MongoDB would refuse or that this
+sandbox does not implement raises `UnsupportedQuery`, which the server turns into the
+plain 500 the real server answers for an unknown operator.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+
+class UnsupportedQuery(Exception):
+    pass
+
+
+class _Missing:
+    pass
+
+
+MISSING: Any = _Missing()
+
+
+def _date_hook(obj: dict[str, Any]) -> Any:
+    """Extended JSON dates, as bson.json_util.loads reads them in a filter."""
+    if len(obj) == 1 and "$date" in obj:
+        value = obj["$date"]
+        if isinstance(value, dict) and "$numberLong" in value:
+            value = int(value["$numberLong"])
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value / 1000, tz=timezone.utc).replace(tzinfo=None)
+        if isinstance(value, str):
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if parsed.tzinfo is not None:
+                parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+            return parsed
+        raise UnsupportedQuery("bad $date")
+    return obj
+
+
+def parse_filter(text: str) -> Any:
+    """json.loads with extended-JSON dates; JSONDecodeError passes through."""
+    return json.loads(text, object_hook=_date_hook)
+
+
+def _bracket(value: Any) -> int | None:
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        return 4
+    if isinstance(value, (int, float)):
+        return 1
+    if isinstance(value, str):
+        return 2
+    if isinstance(value, datetime):
+        return 3
+    return None
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) != isinstance(b, bool):
+        return False
+    return bool(a == b)
+
+
+def _compare(op: str) -> Callable[[Any, Any], bool]:
+    def check(value: Any, target: Any) -> bool:
+        bracket = _bracket(target)
+        if bracket is None or bracket == 0 or _bracket(value) != bracket:
+            return False
+        if op == "$gt":
+            return bool(value > target)
+        if op == "$gte":
+            return bool(value >= target)
+        if op == "$lt":
+            return bool(value < target)
+        return bool(value <= target)
+
+    return check
+
+
+def _candidates(doc: Any, path: Sequence[str]) -> list[Any]:
+    """The values a dotted path reaches; arrays contribute themselves and their elements."""
+    if not path:
+        if isinstance(doc, list):
+            return [doc, *doc]
+        return [doc]
+    if isinstance(doc, dict):
+        if path[0] not in doc:
+            return [MISSING]
+        return _candidates(doc[path[0]], path[1:])
+    if isinstance(doc, list):
+        found: list[Any] = []
+        for element in doc:
+            if isinstance(element, dict):
+                found.extend(v for v in _candidates(element, path) if v is not MISSING)
+        return found or [MISSING]
+    return [MISSING]
+
+
+def _eq_any(values: list[Any], target: Any) -> bool:
+    if target is None:
+        return any(v is MISSING or v is None for v in values)
+    return any(v is not MISSING and _equal(v, target) for v in values)
+
+
+def _regex(pattern: Any, options: str) -> re.Pattern[str]:
+    if not isinstance(pattern, str):
+        raise UnsupportedQuery("$regex needs a string")
+    flags = 0
+    for letter in options:
+        flags |= {"i": re.I, "m": re.M, "s": re.S, "x": re.X}.get(letter, 0)
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise UnsupportedQuery(str(exc)) from None
+
+
+def _operators(values: list[Any], spec: dict[str, Any]) -> bool:
+    for op, target in spec.items():
+        if op == "$eq":
+            ok = _eq_any(values, target)
+        elif op == "$ne":
+            ok = not _eq_any(values, target)
+        elif op in ("$gt", "$gte", "$lt", "$lte"):
+            check = _compare(op)
+            ok = any(v is not MISSING and check(v, target) for v in values)
+        elif op in ("$in", "$nin"):
+            if not isinstance(target, list):
+                raise UnsupportedQuery(f"{op} needs an array")
+            ok = any(_eq_any(values, t) for t in target)
+            ok = ok if op == "$in" else not ok
+        elif op == "$exists":
+            ok = any(v is not MISSING for v in values) == bool(target)
+        elif op == "$regex":
+            pattern = _regex(target, str(spec.get("$options", "")))
+            ok = any(isinstance(v, str) and pattern.search(v) for v in values)
+        elif op == "$options":
+            if "$regex" not in spec:
+                raise UnsupportedQuery("$options without $regex")
+            continue
+        elif op == "$not":
+            if not isinstance(target, dict):
+                raise UnsupportedQuery("$not needs an operator document")
+            ok = not _operators(values, target)
+        else:
+            raise UnsupportedQuery(f"unknown operator: {op}")
+        if not ok:
+            return False
+    return True
+
+
+def matches(doc: dict[str, Any], query: Any) -> bool:
+    if not isinstance(query, dict):
+        raise UnsupportedQuery("a filter must be a document")
+    for key, condition in query.items():
+        if key in ("$and", "$or", "$nor"):
+            if not isinstance(condition, list) or not condition:
+                raise UnsupportedQuery(f"{key} needs a non-empty array")
+            results = (matches(doc, sub) for sub in condition)
+            ok = all(results) if key == "$and" else any(results)
+            if (key == "$nor") == ok:
+                return False
+            continue
+        if key.startswith("$"):
+            raise UnsupportedQuery(f"unknown top level operator: {key}")
+        values = _candidates(doc, key.split("."))
+        is_operator_doc = (
+            isinstance(condition, dict)
+            and bool(condition)
+            and all(k.startswith("$") for k in condition)
+        )
+        if is_operator_doc:
+            if not _operators(values, condition):
+                return False
+        elif not _eq_any(values, condition):
+            return False
+    return True
+
+
+def project(doc: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """An inclusion projection: the named fields (dotted paths allowed), in the doc's order."""
+    wanted: dict[str, list[str]] = {}
+    for field in fields:
+        head, _, rest = field.partition(".")
+        wanted.setdefault(head, [])
+        if rest:
+            wanted[head].append(rest)
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        if key not in wanted:
+            continue
+        sub = wanted[key]
+        if not sub:
+            out[key] = value
+        elif isinstance(value, dict):
+            out[key] = project(value, sub)
+        elif isinstance(value, list):
+            out[key] = [project(v, sub) for v in value if isinstance(v, dict)]
+    return out
