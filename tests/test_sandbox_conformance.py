@@ -582,10 +582,6 @@ def test_nemo_rate_limit_answers_429_as_the_spec_guesses(recorder: SpecRecorder)
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="spec mismatch: search_submissions lists no 400 for an unusable search document",
-)
 def test_nemo_invalid_search_document_is_in_the_spec(
     sandbox: Sandbox, recorder: SpecRecorder
 ) -> None:

@@ -361,7 +361,7 @@ def start_real_nmdc(cache_root: Path, *, startup_timeout: float = 60.0) -> Itera
     Yields a :class:`RealNmdc`. The database is in-memory: every start is empty
     except for what the server creates at boot and ``_provision`` adds.
     """
-    cache_root = Path(cache_root)
+    cache_root = Path(cache_root).resolve()  # the server runs with another working directory
     python = ensure_server_env(cache_root)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-from dateutil.parser import isoparse
 
 from ..types import UNSET, Unset
 
@@ -29,9 +27,11 @@ class JgiSample:
         globus_file_status (str): Free text; the server knows the Globus task statuses but does not enforce them.
         jdp_file_size (int):
         jgi_ap_id (str):
-        create_date (datetime.datetime):
+        create_date (str): ISO 8601 date and time. Sent with a zone (`2023-01-01T00:00:00Z`); a create echoes it
+            as sent, but the server stores UTC at millisecond precision and reads it back without
+            a zone (`2023-01-01T00:00:00`), so this is not RFC 3339 `date-time`.
         md5sum (None | str | Unset):
-        update_date (datetime.datetime | None | Unset):
+        update_date (None | str | Unset):
         request_id (int | None | Unset):
     """
 
@@ -47,9 +47,9 @@ class JgiSample:
     globus_file_status: str
     jdp_file_size: int
     jgi_ap_id: str
-    create_date: datetime.datetime
+    create_date: str
     md5sum: str | Unset | None = UNSET
-    update_date: datetime.datetime | Unset | None = UNSET
+    update_date: str | Unset | None = UNSET
     request_id: int | Unset | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -78,7 +78,7 @@ class JgiSample:
 
         jgi_ap_id = self.jgi_ap_id
 
-        create_date = self.create_date.isoformat()
+        create_date = self.create_date
 
         md5sum: str | Unset | None
         if isinstance(self.md5sum, Unset):
@@ -89,8 +89,6 @@ class JgiSample:
         update_date: str | Unset | None
         if isinstance(self.update_date, Unset):
             update_date = UNSET
-        elif isinstance(self.update_date, datetime.datetime):
-            update_date = self.update_date.isoformat()
         else:
             update_date = self.update_date
 
@@ -155,7 +153,7 @@ class JgiSample:
 
         jgi_ap_id = d.pop("jgi_ap_id")
 
-        create_date = isoparse(d.pop("create_date"))
+        create_date = d.pop("create_date")
 
         def _parse_md5sum(data: object) -> str | Unset | None:
             if data is None:
@@ -166,20 +164,12 @@ class JgiSample:
 
         md5sum = _parse_md5sum(d.pop("md5sum", UNSET))
 
-        def _parse_update_date(data: object) -> datetime.datetime | Unset | None:
+        def _parse_update_date(data: object) -> str | Unset | None:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                update_date_type_0 = isoparse(data)
-
-                return update_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(None | str | Unset, data)
 
         update_date = _parse_update_date(d.pop("update_date", UNSET))
 

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-from dateutil.parser import isoparse
 
 from ..types import UNSET, Unset
 
@@ -31,8 +29,10 @@ class JgiSampleDoc:
         jdp_file_size (int | Unset):
         md5sum (None | str | Unset):
         jgi_ap_id (str | Unset):
-        create_date (datetime.datetime | Unset):
-        update_date (datetime.datetime | None | Unset):
+        create_date (str | Unset): ISO 8601 date and time. Sent with a zone (`2023-01-01T00:00:00Z`); a create echoes it
+            as sent, but the server stores UTC at millisecond precision and reads it back without
+            a zone (`2023-01-01T00:00:00`), so this is not RFC 3339 `date-time`.
+        update_date (None | str | Unset):
         request_id (int | None | Unset):
     """
 
@@ -49,8 +49,8 @@ class JgiSampleDoc:
     jdp_file_size: int | Unset = UNSET
     md5sum: str | Unset | None = UNSET
     jgi_ap_id: str | Unset = UNSET
-    create_date: datetime.datetime | Unset = UNSET
-    update_date: datetime.datetime | Unset | None = UNSET
+    create_date: str | Unset = UNSET
+    update_date: str | Unset | None = UNSET
     request_id: int | Unset | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -85,15 +85,11 @@ class JgiSampleDoc:
 
         jgi_ap_id = self.jgi_ap_id
 
-        create_date: str | Unset = UNSET
-        if not isinstance(self.create_date, Unset):
-            create_date = self.create_date.isoformat()
+        create_date = self.create_date
 
         update_date: str | Unset | None
         if isinstance(self.update_date, Unset):
             update_date = UNSET
-        elif isinstance(self.update_date, datetime.datetime):
-            update_date = self.update_date.isoformat()
         else:
             update_date = self.update_date
 
@@ -177,27 +173,14 @@ class JgiSampleDoc:
 
         jgi_ap_id = d.pop("jgi_ap_id", UNSET)
 
-        _create_date = d.pop("create_date", UNSET)
-        create_date: datetime.datetime | Unset
-        if isinstance(_create_date, Unset):
-            create_date = UNSET
-        else:
-            create_date = isoparse(_create_date)
+        create_date = d.pop("create_date", UNSET)
 
-        def _parse_update_date(data: object) -> datetime.datetime | Unset | None:
+        def _parse_update_date(data: object) -> str | Unset | None:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                update_date_type_0 = isoparse(data)
-
-                return update_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(None | str | Unset, data)
 
         update_date = _parse_update_date(d.pop("update_date", UNSET))
 
