@@ -1,23 +1,47 @@
-"""The `omicform` command line: one small module per command, no logic of its own."""
+"""The `omicform` command line: one small module per command, no logic of its own.
+
+Commands are imported only when run (or listed), so `omicform sandbox` does not pay for
+the planner's imports and `omicform plan` does not pay for the sandbox's.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from omicform import __version__
-from omicform.cli.adopt import dump_command, import_command
-from omicform.cli.apply import apply_command
-from omicform.cli.init import init_command
-from omicform.cli.plan import plan_command
-from omicform.cli.sandbox import sandbox
-from omicform.cli.show import show_command
-from omicform.cli.state import state_group
-from omicform.cli.status import status_command
-from omicform.cli.unlock import force_unlock_command
-from omicform.cli.validate import validate_command
+
+COMMANDS = {
+    "init": "omicform.cli.init:init_command",
+    "validate": "omicform.cli.validate:validate_command",
+    "plan": "omicform.cli.plan:plan_command",
+    "apply": "omicform.cli.apply:apply_command",
+    "show": "omicform.cli.show:show_command",
+    "status": "omicform.cli.status:status_command",
+    "import": "omicform.cli.adopt:import_command",
+    "dump": "omicform.cli.adopt:dump_command",
+    "state": "omicform.cli.state:state_group",
+    "force-unlock": "omicform.cli.unlock:force_unlock_command",
+    "sandbox": "omicform.cli.sandbox:sandbox",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="omicform")
 def main() -> None:
     """Declarative plan/apply for the NMDC Runtime API and the NeMO Archive.
@@ -26,19 +50,3 @@ def main() -> None:
     Example:
       omicform init && omicform validate && omicform plan
     """
-
-
-for command in (
-    init_command,
-    validate_command,
-    plan_command,
-    apply_command,
-    show_command,
-    status_command,
-    import_command,
-    dump_command,
-    state_group,
-    force_unlock_command,
-    sandbox,
-):
-    main.add_command(command)
