@@ -117,6 +117,29 @@ MANIFEST_MISTAKES = {
 }  # fmt: skip
 
 
+DOCUMENT_MISTAKES = {
+    "not JSON": ('{"data_object_set": [\n  {"id": "nmdc:dobj-11-abc",}\n]}\n', 2),
+    "schema error": ('{"data_object_set": [\n  {"id": "nmdc:dobj-11-a1", "type": "nmdc:DataObject", "name": "x", "description": "y", "data_category": "instrument_data", "data_object_type": "Metagenome Raw Reads"},\n  {"id": "nmdc:dobj-11-b2", "type": "nmdc:DataObject", "name": "x"}\n]}\n', 3),
+    "unknown collection": ('{\n  "nope_set": [{"id": "x"}]\n}\n', 2),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENT_MISTAKES))
+def test_a_metadata_mistake_names_file_line_and_collection_and_sends_nothing(
+    name: str, tmp_path: Path, listener: type[Counter]
+) -> None:
+    text, line = DOCUMENT_MISTAKES[name]
+    (tmp_path / "doc.json").write_text(text)
+    config = tmp_path / "omicform.yaml"
+    config.write_text(GOOD + "metadata_submissions:\n  doc: doc.json\n")
+    for command in (["validate"], ["plan"]):
+        result = CliRunner().invoke(main, [*command, "-f", str(config)])
+        assert result.exit_code == 1, result.output
+        output = result.stdout + result.stderr
+        assert f"{tmp_path / 'doc.json'}:{line}" in output, output
+    assert listener.hits == 0
+
+
 @pytest.mark.parametrize("name", sorted(MANIFEST_MISTAKES))
 def test_a_manifest_mistake_names_file_line_and_column_and_sends_nothing(
     name: str, tmp_path: Path, listener: type[Counter]

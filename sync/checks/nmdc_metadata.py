@@ -11,6 +11,7 @@ import functools
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -40,23 +41,57 @@ def placeholder_id(schema_class: str, index: int) -> str | None:
     return f"nmdc:{match.group(1)}-00-placeholder{index}" if match else None
 
 
-def check_database(document: Any) -> dict[str, list[str]]:
-    """Errors per collection (`study_set`, ...), like the server's json:validate; {} if valid."""
+@dataclass(frozen=True)
+class SchemaIssue:
+    """One problem in one document of one collection (index None: the collection itself)."""
+
+    collection: str
+    index: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.collection}: {self.message}"
+
+
+def schema_issues(document: Any) -> list[SchemaIssue]:
+    """Every schema problem of an nmdc:Database, in document order."""
     if not isinstance(document, Mapping):
-        return {"document": ["an nmdc:Database must be a JSON object of collections"]}
-    errors: dict[str, list[str]] = {}
+        return [SchemaIssue("document", None, "an nmdc:Database must be a JSON object")]
+    issues: list[SchemaIssue] = []
     schema = _validator().schema
     known = schema.get("properties", {}) if isinstance(schema, Mapping) else {}
     for name in document:
         if name not in known and name != "@type":
-            errors.setdefault(str(name), []).append(
-                f"{name!r} is not a collection of nmdc:Database"
-            )
+            issues.append(SchemaIssue(str(name), None, "not a collection of nmdc:Database"))
     for error in _validator().iter_errors(dict(document)):
         path = list(error.absolute_path)
         collection = str(path[0]) if path else "document"
+        index = path[1] if len(path) > 1 and isinstance(path[1], int) else None
         where = "/".join(str(p) for p in path[1:])
-        errors.setdefault(collection, []).append(
-            f"{where}: {error.message}" if where else error.message
+        issues.append(
+            SchemaIssue(collection, index, f"{where}: {error.message}" if where else error.message)
         )
+    return issues
+
+
+def check_database(document: Any) -> dict[str, list[str]]:
+    """Errors per collection (`study_set`, ...), like the server's json:validate; {} if valid."""
+    errors: dict[str, list[str]] = {}
+    for issue in schema_issues(document):
+        errors.setdefault(issue.collection, []).append(issue.message)
     return errors
+
+
+def line_of(raw: str, document: Any, issue: SchemaIssue) -> int:
+    """The line in the file where `issue`'s document starts (best effort: by its id)."""
+    records = document.get(issue.collection) if isinstance(document, Mapping) else None
+    needles = [json.dumps(issue.collection)]
+    if isinstance(records, list) and issue.index is not None and issue.index < len(records):
+        record = records[issue.index]
+        if isinstance(record, Mapping) and isinstance(record.get("id"), str):
+            needles.insert(0, json.dumps(record["id"]))
+    for needle in needles:
+        position = raw.find(needle)
+        if position >= 0:
+            return raw.count("\n", 0, position) + 1
+    return 1

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from omicform.desired.documents import ManifestFile, MetadataDocument, read_manifest, read_metadata
 from omicform.desired.model import DesiredState
 from omicform.desired.references import resolver
 from omicform.errors import PlanError
+
+if TYPE_CHECKING:
+    from omicform.checks.nmdc_metadata import SchemaIssue
 
 
 @dataclass(frozen=True)
@@ -25,14 +29,15 @@ def preflight(desired: DesiredState, minted: Mapping[str, Sequence[str]]) -> Loc
     files = LocalFiles()
     for item in desired.metadata:
         document = read_metadata(item, desired, minted)
-        problems = metadata_problems(document, desired, minted)
-        if problems:
-            collection, messages = next(iter(problems.items()))
-            count = sum(len(m) for m in problems.values())
+        issues = metadata_problems(document, desired, minted)
+        if issues:
+            first = issues[0]
+            more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
             raise PlanError(
-                f"{collection}: {messages[0]}" + (f" (and {count - 1} more)" if count > 1 else ""),
+                first.message + more,
                 file=str(item.path),
-                field=item.address,
+                line=issue_line(item.path, document, first),
+                field=f"{item.address}: {first.collection}",
                 hint="Fix the document; `omicform validate` lists every problem.",
             )
         files.metadata[item.address] = document
@@ -41,12 +46,18 @@ def preflight(desired: DesiredState, minted: Mapping[str, Sequence[str]]) -> Loc
     return files
 
 
+def issue_line(path: Path, document: MetadataDocument, issue: SchemaIssue) -> int:
+    from omicform.checks.nmdc_metadata import line_of
+
+    return line_of(path.read_text(encoding="utf-8"), document.template_json, issue)
+
+
 def metadata_problems(
     document: MetadataDocument, desired: DesiredState, minted: Mapping[str, Sequence[str]]
-) -> dict[str, list[str]]:
-    """Schema problems per collection; a document not resolvable yet is checked with stand-ins."""
+) -> list[SchemaIssue]:
+    """Schema problems; a document not resolvable yet is checked with stand-in ids."""
     # Imported here: loading the NMDC schema takes a second, and most runs need no document.
-    from omicform.checks.nmdc_metadata import check_database, placeholder_id
+    from omicform.checks.nmdc_metadata import SchemaIssue, placeholder_id, schema_issues
 
     resolved: Any = document.resolved
     if resolved is None:
@@ -58,5 +69,9 @@ def metadata_problems(
             stand_ins[batch.name] = have
         resolved = resolver(stand_ins)(document.template)
     if not any(isinstance(v, list) and v for v in resolved.values()):
-        return {"document": ["it holds no records; json:submit would start a run for nothing"]}
-    return check_database(resolved)
+        return [
+            SchemaIssue(
+                "document", None, "it holds no records; json:submit would start a run for nothing"
+            )
+        ]
+    return schema_issues(resolved)

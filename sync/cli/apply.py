@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from omicform.cassettes import recording
 from omicform.cli.common import (
@@ -173,9 +174,13 @@ def _print_outcome(outcome: Outcome, target: Console | None = None) -> None:
     if outcome.action == "no-op":
         return
     out = target or console()
-    style = RESULT_STYLE[outcome.result]
-    out.print(f"[{style}]{outcome.result:>7}[/] {outcome.address} ({outcome.action})", end="")
-    out.print(f": {outcome.message}" if outcome.message else "", markup=False)
+    message = f": {outcome.message}" if outcome.message else ""
+    out.print(
+        Text.assemble(
+            (f"{outcome.result:>7}", RESULT_STYLE[outcome.result]),
+            f" {outcome.address} ({outcome.action}){message}",
+        )
+    )
 
 
 def _summarise(result: ApplyResult) -> None:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from omicform.errors import OmicformError
 from omicform.workspace import Workspace
@@ -28,10 +29,9 @@ def console(stderr: bool = False) -> Console:
 
 def fail(error: OmicformError) -> None:
     err = console(stderr=True)
-    err.print("[bold red]Error:[/] ", end="")
-    err.print(error.message, markup=False)
+    err.print(Text.assemble(("Error: ", "bold red"), error.message))
     if error.hint:
-        err.print(f"  [dim]hint:[/] {error.hint}", markup=True)
+        err.print(Text.assemble(("  hint: ", "dim"), error.hint))
 
 
 def handles_errors(func: F) -> F:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.text import Text
 
 from omicform.checks.nemo_manifest import check_manifest
-from omicform.checks.preflight import metadata_problems
+from omicform.checks.preflight import issue_line, metadata_problems
 from omicform.cli.common import EXIT_ERROR, config_option, console, handles_errors
 from omicform.desired.documents import read_metadata
 from omicform.desired.load import load_desired
@@ -28,20 +29,18 @@ def validate_command(config: Path) -> None:
     problems = 0
     for item in desired.metadata:
         document = read_metadata(item, desired, {})
-        for collection, messages in metadata_problems(document, desired, {}).items():
-            for message in messages:
-                out.print(f"[red]error[/] {item.path}: {collection}: {message}", highlight=False)
-                problems += 1
+        for problem in metadata_problems(document, desired, {}):
+            line = issue_line(item.path, document, problem)
+            out.print(Text.assemble(("error", "red"), f" {item.path}:{line}: {problem}"))
+            problems += 1
     for manifest in desired.manifests:
         report = check_manifest(
             manifest.path.read_bytes(), file_name=manifest.path.name, strict=manifest.strict
         )
         for issue in report.issues:
             style = "red" if issue.severity == "error" else "yellow"
-            out.print(
-                f"[{style}]{issue.severity}[/] {issue.location(str(manifest.path))}: "
-                f"{issue.message}"
-            )
+            where = issue.location(str(manifest.path))
+            out.print(Text.assemble((issue.severity, style), f" {where}: {issue.message}"))
             problems += issue.severity == "error"
     if problems:
         out.print(f"\n[bold red]{problems} problem(s) found.[/]")

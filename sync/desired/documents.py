@@ -29,6 +29,7 @@ class MetadataDocument:
     file_hash: str  # of the file as written, references unresolved
     template: Any  # parsed JSON with references
     resolved: Any | None  # None while it refers to ids not minted yet
+    template_json: Any = None  # the JSON as written (references as text), for locating lines
 
     @property
     def content_hash(self) -> str | None:
@@ -65,7 +66,7 @@ def read_metadata(
         resolved = resolver(minted)(template)
     except Unresolved:
         resolved = None
-    return MetadataDocument(item, sha256(raw), template, resolved)
+    return MetadataDocument(item, sha256(raw), template, resolved, document)
 
 
 @dataclass(frozen=True)
