@@ -18,6 +18,7 @@ from omicform.cli.common import (
     console,
     handles_errors,
     is_interactive,
+    refreshing,
     setup_logging,
     state_option,
     verbose_option,
@@ -105,7 +106,8 @@ def apply_command(
             plan = saved
             state = check_fresh(plan, desired, state, connections)
         else:
-            _, state, plan = ws.plan(connections, targets=targets or None)
+            with refreshing():
+                _, state, plan = ws.plan(connections, targets=targets or None)
             out.print(render_plan(plan), end="")
             if not plan.has_changes and not any(c.action == "wait" for c in plan.changes):
                 _record_refresh(plan, state, store, connections, options)

@@ -6,7 +6,8 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -111,3 +112,14 @@ def workspace(config: Path, state_path: Path | None) -> Workspace:
 
 def is_interactive() -> bool:
     return sys.stdin.isatty() and os.environ.get("CI", "") == ""
+
+
+@contextmanager
+def refreshing() -> Iterator[None]:
+    """A spinner on stderr while the services are read, on a terminal only."""
+    err = console(stderr=True)
+    if not err.is_terminal:
+        yield
+        return
+    with err.status("Reading the services..."):
+        yield

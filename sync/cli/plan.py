@@ -16,6 +16,7 @@ from omicform.cli.common import (
     config_option,
     console,
     handles_errors,
+    refreshing,
     setup_logging,
     state_option,
     verbose_option,
@@ -69,7 +70,7 @@ def plan_command(
     ws = workspace(config, state_path)
     with (
         recording(record, replay),
-        Connections(ws.desired().services, replaying=replay is not None) as connections,
+        Connections(ws.desired().services, replaying=replay is not None) as connections,refreshing()
     ):
         _, _, plan = ws.plan(connections, targets=targets or None, refresh_only=refresh_only)
     if out is not None:
