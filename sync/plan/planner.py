@@ -230,6 +230,9 @@ def _resolve_fields(
     resolved: dict[str, Any] = {}
     unknown: list[str] = []
     for name, value in fields.items():
+        if not isinstance(value, (Reference, Template)):
+            resolved[name] = value  # the common case: plain data
+            continue
         try:
             resolved[name] = resolve(value)
         except Unresolved:
@@ -239,7 +242,12 @@ def _resolve_fields(
 
 
 def _reference_dependencies(values: Iterable[Any], ctx: _Context) -> list[str]:
-    batches = {ref.batch for value in values for ref in references_in(value)}
+    batches = {
+        ref.batch
+        for value in values
+        if isinstance(value, (Reference, Template, list, dict))
+        for ref in references_in(value)
+    }
     return [f"identifiers.{b}" for b in sorted(batches) if b in ctx.minting]
 
 
@@ -496,6 +504,3 @@ def _as_refresh(change: Change) -> Change:
         after=change.before,
         detail=change.detail,
     )
-
-
-_ = (Reference, Template)  # re-exported types used in annotations of resolved values
