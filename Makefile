@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPECS := nmdc:nmdc-runtime nemo:nemo-archive
 
-.PHONY: test lint generate check-generated demo bench clean
+.PHONY: test lint generate check-generated demo bench clean record
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ generate: $(STAMP)
 check-generated: generate
 	git diff --exit-code -- generated/
 	test -z "$$(git status --porcelain -- generated/)"
+
+# Re-records cassettes/ against a fresh sandbox on 127.0.0.1:18765 (tests/replay/conftest.py),
+# then replays every cassette with the network blocked and scans them all for secrets.
+record: $(STAMP)
+	find cassettes -name '*.yaml' -delete 2>/dev/null || true
+	OMICFORM_RECORD=1 $(BIN)/python -m pytest tests/replay -q -p no:cacheprovider
+	$(BIN)/python -m pytest tests/replay tests/test_cassettes_scrubbed.py -q -p no:cacheprovider --block-network
 
 clean:
 	rm -rf $(VENV) .cache/mypy-path

@@ -56,10 +56,9 @@ def setup_logging(verbose: int) -> None:
     root = logging.getLogger("omicform")
     root.handlers[:] = [handler]
     root.setLevel(level)
-    if verbose >= 1:
-        # Our transport logs method, path, status and timing; httpx's own logger would add
-        # full URLs, which is redundant, so keep it quiet.
-        logging.getLogger("omicform.http").setLevel(logging.DEBUG)
+    # Our transport logs method, path, status and timing at DEBUG: shown from -v on. Set
+    # every time: an earlier command in the same process must not leave it switched on.
+    logging.getLogger("omicform.http").setLevel(logging.DEBUG if verbose else logging.NOTSET)
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 

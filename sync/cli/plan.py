@@ -70,7 +70,8 @@ def plan_command(
     ws = workspace(config, state_path)
     with (
         recording(record, replay),
-        Connections(ws.desired().services, replaying=replay is not None) as connections,refreshing()
+        Connections(ws.desired().services, replaying=replay is not None) as connections,
+        refreshing(),
     ):
         _, _, plan = ws.plan(connections, targets=targets or None, refresh_only=refresh_only)
     if out is not None:
