@@ -9,7 +9,6 @@ its own process (so it neither shares the GIL with omicform nor flatters it).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -25,12 +24,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from omicform.checks.nemo_manifest import HEADER, check_manifest
+from omicform.checks.nemo_manifest import check_manifest
 from omicform.connections import Connections
 from omicform.desired import load_desired
 from omicform.execute import ApplyOptions, apply_plan
 from omicform.plan import make_plan
 from omicform.refresh.snapshot import Snapshot
+from omicform.sandbox.testing import manifest_tsv
 from omicform.state import State
 from omicform.workspace import Workspace
 
@@ -195,18 +195,7 @@ def bench_diff(objects: int) -> dict[str, Any]:
 
 
 def bench_manifest(rows: int) -> dict[str, Any]:
-    lines = ["\t".join(HEADER)]
-    for i in range(rows):
-        name = f"S{i}.bam"
-        cells = {
-            "File_name": name, "Sample_ID": f"S{i}", "Program": "biccn", "Sub-program": "U19_zeng",
-            "Lab": "zeng", "Species": "mouse", "Modality": "transcriptome",
-            "Technique": "10x Chromium 3' v3 sequencing", "Subspecimen_type": "nuclei",
-            "Data_type": "align", "File_type": "bam", "Access": "open",
-            "Checksum": hashlib.md5(name.encode()).hexdigest(),
-        }  # fmt: skip
-        lines.append("\t".join(cells.get(c, "") for c in HEADER))
-    data = ("\n".join(lines) + "\n").encode()
+    data = manifest_tsv(rows, first=0)
     best = float("inf")
     for _ in range(5):
         started = time.perf_counter()

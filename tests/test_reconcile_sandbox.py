@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import textwrap
@@ -11,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from omicform.checks.nemo_manifest import HEADER
 from omicform.connections import Connections
 from omicform.execute import ApplyOptions, StalePlan, apply_plan, check_fresh
 from omicform.plan.model import Plan
 from omicform.refresh.staging import PAGE_SIZE
 from omicform.sandbox import Sandbox, run_sandbox
+from omicform.sandbox.testing import manifest_tsv
 from omicform.services.nmdc import StagingKind
 from omicform.workspace import Workspace, load_plan, save_plan
 
@@ -28,18 +27,7 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 def manifest(rows: int, tag: str) -> str:
-    lines = ["\t".join(HEADER)]
-    for i in range(rows):
-        name = f"{tag}{i}.bam"
-        cells = {
-            "File_name": name, "Sample_ID": f"{tag}{i}", "Program": "biccn", "Sub-program": "U19_zeng",
-            "Lab": "zeng", "Species": "mouse", "Modality": "transcriptome",
-            "Technique": "10x Chromium 3' v3 sequencing", "Subspecimen_type": "nuclei",
-            "Data_type": "align", "File_type": "bam", "Access": "open",
-            "Checksum": hashlib.md5(name.encode()).hexdigest(),
-        }  # fmt: skip
-        lines.append("\t".join(cells.get(c, "") for c in HEADER))
-    return "\n".join(lines) + "\n"
+    return manifest_tsv(rows, prefix=tag, first=0).decode()
 
 
 def sample_yaml(key: str, project: str = "p1", status: str = "PENDING") -> str:

@@ -16,15 +16,9 @@ import pytest
 from omicform.sandbox import Sandbox, run_sandbox
 from omicform.sandbox.testing import NEMO_COLLEAGUE, bearer, manifest_tsv, nemo_jwt
 from omicform.services.auth import jwt_expiry
+from omicform.services.nemo import STEP_NAMES
 
-STEPS = [
-    "manifest_validated",
-    "upload_complete",
-    "qc_complete",
-    "https_release",
-    "gcp_release",
-    "portal_release",
-]
+STEPS = list(STEP_NAMES)
 
 
 @pytest.fixture(scope="module")

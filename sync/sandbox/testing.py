@@ -35,17 +35,25 @@ _ROW = {
 }
 
 
-def manifest_tsv(rows: int = 1, *, access: str = "open", prefix: str = "S") -> bytes:
-    """A manifest NeMO's rules accept: `rows` BAM files, one sample each."""
+def manifest_tsv(
+    rows: int = 1,
+    *,
+    access: str = "open",
+    prefix: str = "S",
+    first: int = 1,
+    checksum: str | None = None,
+) -> bytes:
+    """A manifest NeMO's rules accept: `rows` BAM files, one sample each, numbered from
+    `first`; `checksum` replaces every file's MD5 (to make a broken one)."""
     lines = ["\t".join(HEADER)]
-    for index in range(1, rows + 1):
+    for index in range(first, first + rows):
         name = f"{prefix}{index}.bam"
         cells = dict(
             _ROW,
             File_name=name,
             Sample_ID=f"{prefix}{index}",
             Access=access,
-            Checksum=hashlib.md5(name.encode()).hexdigest(),
+            Checksum=checksum or hashlib.md5(name.encode()).hexdigest(),
         )
         lines.append("\t".join(cells.get(column, "") for column in HEADER))
     return ("\n".join(lines) + "\n").encode()

@@ -8,7 +8,6 @@ is made in a stable order.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import textwrap
@@ -18,10 +17,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from omicform.checks.nemo_manifest import HEADER
 from omicform.connections import Connections
 from omicform.execute import ApplyOptions, apply_plan
 from omicform.plan.model import Plan
+from omicform.sandbox.testing import manifest_tsv
 from omicform.services.nemo import STEP_NAMES
 from omicform.workspace import Workspace
 
@@ -29,18 +28,7 @@ MINTED = re.compile(r"^nmdc:dobj-11-[0-9a-z]{8}$")
 
 
 def manifest(rows: int, tag: str) -> str:
-    lines = ["\t".join(HEADER)]
-    for i in range(rows):
-        name = f"{tag}{i}.bam"
-        cells = {
-            "File_name": name, "Sample_ID": f"{tag}{i}", "Program": "biccn", "Sub-program": "U19_zeng",
-            "Lab": "zeng", "Species": "mouse", "Modality": "transcriptome",
-            "Technique": "10x Chromium 3' v3 sequencing", "Subspecimen_type": "nuclei",
-            "Data_type": "align", "File_type": "bam", "Access": "open",
-            "Checksum": hashlib.md5(name.encode()).hexdigest(),
-        }  # fmt: skip
-        lines.append("\t".join(cells.get(c, "") for c in HEADER))
-    return "\n".join(lines) + "\n"
+    return manifest_tsv(rows, prefix=tag, first=0).decode()
 
 
 def write_config(folder: Path) -> Path:

@@ -7,15 +7,14 @@ against the sandbox (`make record`) and while replaying with no server at all.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 
-from omicform.checks.nemo_manifest import HEADER
 from omicform.errors import AlreadyExists, NotFound
+from omicform.sandbox.testing import manifest_tsv
 from omicform.services import (
     NemoService,
     NemoSettings,
@@ -222,18 +221,7 @@ class TestNmdc:
 
 
 def manifest(rows: int, tag: str, *, checksum: str | None = None) -> bytes:
-    lines = ["\t".join(HEADER)]
-    for i in range(rows):
-        name = f"{tag}{i}.bam"
-        cells = {
-            "File_name": name, "Sample_ID": f"{tag}{i}", "Program": "biccn", "Sub-program": "U19_zeng",
-            "Lab": "zeng", "Species": "mouse", "Modality": "transcriptome",
-            "Technique": "10x Chromium 3' v3 sequencing", "Subspecimen_type": "nuclei",
-            "Data_type": "align", "File_type": "bam", "Access": "open",
-            "Checksum": checksum or hashlib.md5(name.encode()).hexdigest(),
-        }  # fmt: skip
-        lines.append("\t".join(cells.get(c, "") for c in HEADER))
-    return ("\n".join(lines) + "\n").encode()
+    return manifest_tsv(rows, prefix=tag, first=0, checksum=checksum)
 
 
 class TestNemo:

@@ -16,15 +16,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from omicform.sandbox.options import ClockSettings
+from omicform.services.nemo import STEP_NAMES
 
-STEPS = (
-    "manifest_validated",
-    "upload_complete",
-    "qc_complete",
-    "https_release",
-    "gcp_release",
-    "portal_release",
-)
+STEPS = STEP_NAMES  # NeMO's six ingest steps, in order
 
 # NeMO documents only portal_release's text; the others are the sandbox's wording.
 SUCCESS_MESSAGES = {
