@@ -47,6 +47,7 @@ from omicform_nmdc_client.models import (
     SchemaClassRef,
     SubmitAccepted,
     Token,
+    TokenExpires,
     TokenRequest,
 )
 from omicform_nmdc_client.types import UNSET, Response
@@ -419,12 +420,11 @@ def _drop_nulls(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _token_expiry(token: Token) -> float | None:
+    """When the token expires: from the `expires` duration, else from the JWT's `exp`."""
     expires = token.expires
-    if expires is not None and expires is not UNSET and not isinstance(expires, type(UNSET)):
+    if isinstance(expires, TokenExpires):
         delta = timedelta(
-            days=_int(getattr(expires, "days", 0)),
-            hours=_int(getattr(expires, "hours", 0)),
-            minutes=_int(getattr(expires, "minutes", 0)),
+            days=_int(expires.days), hours=_int(expires.hours), minutes=_int(expires.minutes)
         )
         if delta.total_seconds() > 0:
             return time.time() + delta.total_seconds()
