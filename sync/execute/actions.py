@@ -208,8 +208,9 @@ def _metadata(change: Change, ctx: Context) -> Outcome:
         try:
             run_id = nmdc.submit_metadata(document)
         except OutcomeUnknown:
-            # json:submit refuses identical content with 409, so sending again is safe and
-            # tells us whether the first attempt arrived.
+            # Sending again is harmless: documents are upserted by id. Within the same minute
+            # the server even answers 409 (its checksum covers content and minute), which
+            # tells us the first attempt arrived.
             run_id = nmdc.submit_metadata(document)
     except AlreadyExists:
         ctx.recorder.put(
