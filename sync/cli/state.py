@@ -8,20 +8,18 @@ from pathlib import Path
 
 import click
 
-from omicform.cli.common import console, handles_errors
+from omicform.cli.common import F, config_option, console, handles_errors, state_option, workspace
 from omicform.errors import ConfigError
 from omicform.state.lock import StateLock
-from omicform.state.store import StateStore, default_state_path
+from omicform.state.store import StateStore
 
 
-def _store(state_path: Path | None) -> StateStore:
-    return StateStore(state_path or default_state_path(Path(".")))
+def _store(state_path: Path | None, config: Path) -> StateStore:
+    return workspace(config, state_path).store()
 
 
-_state_option = click.option(
-    "--state", "state_path", type=click.Path(path_type=Path), default=None,
-    help="State file (default: ./omicform.state.json).",
-)  # fmt: skip
+def _state_option(func: F) -> F:
+    return config_option(state_option(func))
 
 
 @click.group("state")
@@ -39,9 +37,9 @@ def state_group() -> None:
 @state_group.command("list")
 @_state_option
 @handles_errors
-def state_list(state_path: Path | None) -> None:
+def state_list(state_path: Path | None, config: Path) -> None:
     """List the addresses in state."""
-    for address in sorted(_store(state_path).load().resources):
+    for address in sorted(_store(state_path, config).load().resources):
         click.echo(address)
 
 
@@ -49,9 +47,9 @@ def state_list(state_path: Path | None) -> None:
 @click.argument("address")
 @_state_option
 @handles_errors
-def state_show(address: str, state_path: Path | None) -> None:
+def state_show(address: str, state_path: Path | None, config: Path) -> None:
     """Show one address's state as JSON."""
-    resource = _store(state_path).load().get(address)
+    resource = _store(state_path, config).load().get(address)
     if resource is None:
         raise ConfigError(f"{address} is not in state", hint="`omicform state list` shows what is.")
     sys.stdout.write(json.dumps(resource.to_json(), indent=2) + "\n")
@@ -61,9 +59,9 @@ def state_show(address: str, state_path: Path | None) -> None:
 @click.argument("address")
 @_state_option
 @handles_errors
-def state_forget(address: str, state_path: Path | None) -> None:
+def state_forget(address: str, state_path: Path | None, config: Path) -> None:
     """Drop ADDRESS from state; nothing remote changes."""
-    store = _store(state_path)
+    store = _store(state_path, config)
     with StateLock(store.path, operation="state forget"):
         state = store.load()
         if state.get(address) is None:

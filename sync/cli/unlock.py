@@ -6,24 +6,22 @@ from pathlib import Path
 
 import click
 
-from omicform.cli.common import console, handles_errors
+from omicform.cli.common import config_option, console, handles_errors, state_option, workspace
 from omicform.state.lock import force_unlock
-from omicform.state.store import default_state_path
 
 
 @click.command("force-unlock")
-@click.option(
-    "--state", "state_path", type=click.Path(path_type=Path), default=None, help="State file."
-)
+@config_option
+@state_option
 @handles_errors
-def force_unlock_command(state_path: Path | None) -> None:
+def force_unlock_command(config: Path, state_path: Path | None) -> None:
     """Remove the state lock, whoever holds it. Only when you know that run is gone.
 
     \b
     Example:
-      omicform force-unlock --state omicform.state.json
+      omicform force-unlock -f omicform.yaml
     """
-    holder = force_unlock(state_path or default_state_path(Path(".")))
+    holder = force_unlock(workspace(config, state_path).store().path)
     if holder is None:
         console().print("The state was not locked.")
     else:
