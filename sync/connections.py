@@ -15,16 +15,7 @@ from omicform.cassettes import replay_env
 from omicform.desired.model import ServiceConfig
 from omicform.services.nemo import NemoService
 from omicform.services.nmdc import NmdcService
-from omicform.services.settings import (
-    NEMO_PRODUCTION_LOGIN_URL,
-    NEMO_PRODUCTION_URL,
-    NMDC_PRODUCTION_URL,
-    HttpSettings,
-    NemoCredentials,
-    NemoSettings,
-    NmdcCredentials,
-    NmdcSettings,
-)
+from omicform.services.settings import HttpSettings, NemoSettings, NmdcSettings
 
 
 class Connections:
@@ -57,38 +48,28 @@ class Connections:
 
     def nmdc_settings(self) -> NmdcSettings:
         cfg = self.config.nmdc
-        env = self.env
-        creds = None
-        if env.get(cfg.client_id_env) or env.get(cfg.username_env):
-            creds = NmdcCredentials.from_env(
-                env,
-                client_id_var=cfg.client_id_env,
-                client_secret_var=cfg.client_secret_env,
-                username_var=cfg.username_env,
-                password_var=cfg.password_env,
-            )
         http = self.http or HttpSettings()
         if cfg.rate_limit is not None:
             http = replace(http, rate_limit=cfg.rate_limit)
-        return NmdcSettings(
-            base_url=env.get("NMDC_API_URL") or cfg.url or NMDC_PRODUCTION_URL,
-            credentials=creds,
+        return NmdcSettings.from_env(
+            self.env,
+            url=cfg.url,
+            client_id_var=cfg.client_id_env,
+            client_secret_var=cfg.client_secret_env,
+            username_var=cfg.username_env,
+            password_var=cfg.password_env,
             http=http,
         )
 
     def nemo_settings(self) -> NemoSettings:
         cfg = self.config.nemo
-        env = self.env
-        creds = None
-        if env.get(cfg.username_env):
-            creds = NemoCredentials.from_env(
-                env, username_var=cfg.username_env, password_var=cfg.password_env
-            )
         http = replace(self.http or HttpSettings(max_connections=4), rate_limit=cfg.rate_limit)
-        return NemoSettings(
-            base_url=env.get("NEMO_API_URL") or cfg.url or NEMO_PRODUCTION_URL,
-            login_url=env.get("NEMO_LOGIN_URL") or cfg.login_url or NEMO_PRODUCTION_LOGIN_URL,
-            credentials=creds,
+        return NemoSettings.from_env(
+            self.env,
+            url=cfg.url,
+            login_url=cfg.login_url,
+            username_var=cfg.username_env,
+            password_var=cfg.password_env,
             http=http,
         )
 

@@ -145,13 +145,33 @@ class NmdcSettings:
     http: HttpSettings = field(default_factory=HttpSettings)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], **overrides: object) -> NmdcSettings:
-        """Production defaults, `NMDC_API_URL` overriding the URL; credentials when present."""
-        base_url = env.get("NMDC_API_URL") or NMDC_PRODUCTION_URL
+    def from_env(
+        cls,
+        env: Mapping[str, str],
+        *,
+        url: str | None = None,
+        client_id_var: str = "NMDC_CLIENT_ID",
+        client_secret_var: str = "NMDC_CLIENT_SECRET",
+        username_var: str = "NMDC_USERNAME",
+        password_var: str = "NMDC_PASSWORD",
+        http: HttpSettings | None = None,
+    ) -> NmdcSettings:
+        """`NMDC_API_URL` over `url` over production; credentials from the named variables
+        when they are set (a run that never calls NMDC needs none)."""
         credentials = None
-        if env.get("NMDC_CLIENT_ID") or env.get("NMDC_USERNAME"):
-            credentials = NmdcCredentials.from_env(env)
-        return cls(base_url=base_url, credentials=credentials, **overrides)  # type: ignore[arg-type]
+        if env.get(client_id_var) or env.get(username_var):
+            credentials = NmdcCredentials.from_env(
+                env,
+                client_id_var=client_id_var,
+                client_secret_var=client_secret_var,
+                username_var=username_var,
+                password_var=password_var,
+            )
+        return cls(
+            base_url=env.get("NMDC_API_URL") or url or NMDC_PRODUCTION_URL,
+            credentials=credentials,
+            http=http or HttpSettings(),
+        )
 
 
 @dataclass(frozen=True)
@@ -164,13 +184,26 @@ class NemoSettings:
     )
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], **overrides: object) -> NemoSettings:
+    def from_env(
+        cls,
+        env: Mapping[str, str],
+        *,
+        url: str | None = None,
+        login_url: str | None = None,
+        username_var: str = "NEMO_USERNAME",
+        password_var: str = "NEMO_PASSWORD",
+        http: HttpSettings | None = None,
+    ) -> NemoSettings:
+        """`NEMO_API_URL`/`NEMO_LOGIN_URL` over the given URLs over production; credentials
+        from the named variables when they are set."""
         credentials = None
-        if env.get("NEMO_USERNAME"):
-            credentials = NemoCredentials.from_env(env)
+        if env.get(username_var):
+            credentials = NemoCredentials.from_env(
+                env, username_var=username_var, password_var=password_var
+            )
         return cls(
-            base_url=env.get("NEMO_API_URL") or NEMO_PRODUCTION_URL,
-            login_url=env.get("NEMO_LOGIN_URL") or NEMO_PRODUCTION_LOGIN_URL,
+            base_url=env.get("NEMO_API_URL") or url or NEMO_PRODUCTION_URL,
+            login_url=env.get("NEMO_LOGIN_URL") or login_url or NEMO_PRODUCTION_LOGIN_URL,
             credentials=credentials,
-            **overrides,  # type: ignore[arg-type]
+            http=http or HttpSettings(rate_limit=NEMO_DOCUMENTED_RATE, max_connections=4),
         )
