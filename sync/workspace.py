@@ -41,10 +41,12 @@ class Workspace:
         self,
         connections: Connections,
         *,
+        desired: DesiredState | None = None,
         targets: Collection[str] | None = None,
         refresh_only: bool = False,
     ) -> tuple[DesiredState, State, Plan]:
-        desired = self.desired()
+        """Plans `desired` (read from the files unless the caller already has it)."""
+        desired = desired if desired is not None else self.desired()
         state = self.store(desired).load()
         files = preflight(desired, state.minted())  # every local check before any request
         snapshot = refresh(desired, state, connections, files=files)

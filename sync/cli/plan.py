@@ -68,12 +68,15 @@ def plan_command(
     """
     setup_logging(verbose)
     ws = workspace(config, state_path)
+    desired = ws.desired()
     with (
         recording(record, replay),
-        Connections(ws.desired().services, replaying=replay is not None) as connections,
+        Connections(desired.services, replaying=replay is not None) as connections,
         refreshing(),
     ):
-        _, _, plan = ws.plan(connections, targets=targets or None, refresh_only=refresh_only)
+        _, _, plan = ws.plan(
+            connections, desired=desired, targets=targets or None, refresh_only=refresh_only
+        )
     if out is not None:
         save_plan(plan, out)
     if as_json:
