@@ -66,6 +66,8 @@ def carry_out(change: Change, ctx: Context) -> Outcome:
         if change.action == "forget":
             ctx.recorder.remove(change.address)
             return Outcome(change.address, "forget", "done", "dropped from state")
+        if change.action == "blocked":  # a difference the API cannot make, whatever the kind
+            return Outcome(change.address, "blocked", "skipped", change.reason)
         handler = _HANDLERS[change.kind]
         return handler(change, ctx)
     except OutcomeUnknown as exc:
@@ -80,8 +82,7 @@ def carry_out(change: Change, ctx: Context) -> Outcome:
 def _identifiers(change: Change, ctx: Context) -> Outcome:
     current = ctx.recorder.get(change.address)
     if change.action != "mint":
-        result = "skipped" if change.action == "blocked" else "done"
-        return Outcome(change.address, change.action, result, change.reason)
+        return Outcome(change.address, change.action, "done", change.reason)
     detail = change.detail
     have = current.minted if current else ()
     missing = int(detail["count"]) - len(have)
@@ -119,8 +120,6 @@ def _staging(change: Change, ctx: Context) -> Outcome:
     if change.action == "no-op":
         _record_staging(change, fields, ctx)
         return Outcome(change.address, "no-op", "done")
-    if change.action == "blocked":
-        return Outcome(change.address, "blocked", "skipped", change.reason)
     if change.action == "update":
         nmdc.update_record(kind, fields)
         _record_staging(change, fields, ctx)
@@ -191,13 +190,8 @@ def _resolve(values: dict[str, Any], ctx: Context) -> dict[str, Any]:
 
 def _metadata(change: Change, ctx: Context) -> Outcome:
     current = ctx.recorder.get(change.address)
-    if change.action in ("no-op", "blocked"):
-        return Outcome(
-            change.address,
-            change.action,
-            "done" if change.action == "no-op" else "skipped",
-            change.reason,
-        )
+    if change.action == "no-op":
+        return Outcome(change.address, "no-op", "done", change.reason)
     if change.action == "wait":
         run_id = str((current.run or {}).get("id")) if current else ""
         return _follow_run(change, run_id, current, ctx)
@@ -280,8 +274,6 @@ def _load_document(change: Change, ctx: Context) -> tuple[Any, str]:
 def _manifest(change: Change, ctx: Context) -> Outcome:
     current = ctx.recorder.get(change.address)
     base = current or ResourceState(change.address, "nemo_manifests", change.key)
-    if change.action == "blocked":
-        return Outcome(change.address, "blocked", "skipped", change.reason)
     if change.action in ("no-op", "wait"):
         submission = change.detail.get("adopt") or change.detail.get("submission")
         if submission:
