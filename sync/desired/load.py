@@ -5,7 +5,7 @@ Nothing here touches the network: `omicform validate` runs exactly this (plus lo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -314,7 +314,8 @@ class _Loader:
         for obj in objects:
             for name, value in obj.fields.items():
                 for ref in references_in(value):
-                    self._check_reference(
+                    check_reference(
+                        self.identifiers,
                         ref,
                         Origin(obj.origin.file, obj.field_lines.get(name, obj.origin.line)),
                         f"{obj.address}.{name}",
@@ -328,32 +329,35 @@ class _Loader:
             manifests=tuple(self.manifests.values()),
         )
 
-    def _check_reference(self, ref: Reference, where: Origin, field: str) -> None:
-        batch = self.identifiers.get(ref.batch)
-        if batch is None:
-            raise ConfigError(
-                f"{ref} refers to an identifier batch that is not declared",
-                file=where.file,
-                line=where.line,
-                field=field,
-                hint=f"Declare it under identifiers: {ref.batch}: {{type: nmdc:..., count: N}}.",
-            )
-        if ref.index >= batch.count:
-            raise ConfigError(
-                f"{ref} is out of range: batch {ref.batch} has count {batch.count}",
-                file=where.file,
-                line=where.line,
-                field=field,
-                hint=f"Use an index from 0 to {batch.count - 1}, or raise the count.",
-            )
-
 
 def check_references(state: DesiredState, refs: Iterable[tuple[Reference, Origin, str]]) -> None:
     """Checks references found outside the YAML (inside metadata documents)."""
-    loader = _Loader()
-    loader.identifiers = {b.name: b for b in state.identifiers}
+    batches = {b.name: b for b in state.identifiers}
     for ref, where, field in refs:
-        loader._check_reference(ref, where, field)
+        check_reference(batches, ref, where, field)
+
+
+def check_reference(
+    batches: Mapping[str, IdentifierBatch], ref: Reference, where: Origin, field: str
+) -> None:
+    """A reference must name a declared batch and an index below its count."""
+    batch = batches.get(ref.batch)
+    if batch is None:
+        raise ConfigError(
+            f"{ref} refers to an identifier batch that is not declared",
+            file=where.file,
+            line=where.line,
+            field=field,
+            hint=f"Declare it under identifiers: {ref.batch}: {{type: nmdc:..., count: N}}.",
+        )
+    if ref.index >= batch.count:
+        raise ConfigError(
+            f"{ref} is out of range: batch {ref.batch} has count {batch.count}",
+            file=where.file,
+            line=where.line,
+            field=field,
+            hint=f"Use an index from 0 to {batch.count - 1}, or raise the count.",
+        )
 
 
 # -- helpers ----------------------------------------------------------------------------------
