@@ -20,7 +20,7 @@ from omicform.plan.model import Plan
 from omicform.plan.planner import make_plan
 from omicform.refresh.reader import refresh
 from omicform.state.model import State
-from omicform.state.store import StateStore, default_state_path
+from omicform.state.store import StateStore, default_pin_path, default_state_path
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,10 @@ class Workspace:
         return load_desired(self.config)
 
     def store(self, desired: DesiredState | None = None) -> StateStore:
-        if self.state_path is not None:
-            return StateStore(self.state_path)
+        """The state, with this config's lineage pin beside the config wherever state lives."""
         root = desired.root if desired is not None else _root_of(self.config)
-        return StateStore(default_state_path(root))
+        path = self.state_path if self.state_path is not None else default_state_path(root)
+        return StateStore(path, pin=default_pin_path(root))
 
     def plan(
         self,

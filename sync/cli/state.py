@@ -31,6 +31,7 @@ def state_group() -> None:
       omicform state list
       omicform state show jgi_samples.6011bc6e117e5d4b9d2b2073
       omicform state forget nemo_manifests.old_run
+      omicform state adopt --state restored.state.json
     """
 
 
@@ -38,7 +39,12 @@ def state_group() -> None:
 @_state_option
 @handles_errors
 def state_list(state_path: Path | None, config: Path) -> None:
-    """List the addresses in state."""
+    """List the addresses in state.
+
+    \b
+    Example:
+      omicform state list -f omicform.yaml
+    """
     for address in sorted(_store(state_path, config).load().resources):
         click.echo(address)
 
@@ -48,7 +54,12 @@ def state_list(state_path: Path | None, config: Path) -> None:
 @_state_option
 @handles_errors
 def state_show(address: str, state_path: Path | None, config: Path) -> None:
-    """Show one address's state as JSON."""
+    """Show one address's state as JSON.
+
+    \b
+    Example:
+      omicform state show identifiers.reads
+    """
     resource = _store(state_path, config).load().get(address)
     if resource is None:
         raise ConfigError(f"{address} is not in state", hint="`omicform state list` shows what is.")
@@ -60,7 +71,12 @@ def state_show(address: str, state_path: Path | None, config: Path) -> None:
 @_state_option
 @handles_errors
 def state_forget(address: str, state_path: Path | None, config: Path) -> None:
-    """Drop ADDRESS from state; nothing remote changes."""
+    """Drop ADDRESS from state; nothing remote changes.
+
+    \b
+    Example:
+      omicform state forget nemo_manifests.old_run
+    """
     store = _store(state_path, config)
     with StateLock(store.path, operation="state forget"):
         state = store.load()
@@ -70,3 +86,35 @@ def state_forget(address: str, state_path: Path | None, config: Path) -> None:
             )
         store.save(state.without(address))
     console().print(f"Forgot {address}; the remote object is untouched.")
+
+
+@state_group.command("adopt")
+@_state_option
+@handles_errors
+def state_adopt(state_path: Path | None, config: Path) -> None:
+    """Make this state file the one this config's state is (pins its lineage).
+
+    omicform refuses a state file whose lineage differs from the one recorded beside the
+    config (omicform.lineage), so another workspace's state is never applied by mistake.
+    Run this only when the state file is deliberately the right one, such as a restored
+    backup; commit omicform.lineage with it.
+
+    \b
+    Example:
+      omicform state adopt --state restored.state.json
+    """
+    store = _store(state_path, config)
+    with StateLock(store.path, operation="state adopt"):
+        if not store.path.exists():
+            raise ConfigError(
+                "there is no state file to adopt", file=str(store.path), hint="Pass --state PATH."
+            )
+        state = store.load(check_pin=False)
+        before = store.adopt(state)
+    if before is None or before == state.lineage:
+        console().print(f"This config's state is lineage {state.lineage}.")
+    else:
+        console().print(
+            f"This config's state is now lineage {state.lineage} (was {before}); "
+            f"commit {store.pin} with the state."
+        )

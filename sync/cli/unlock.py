@@ -6,22 +6,42 @@ from pathlib import Path
 
 import click
 
-from omicform.cli.common import config_option, console, handles_errors, state_option, workspace
-from omicform.state.lock import force_unlock
+from omicform.cli.common import (
+    config_option,
+    console,
+    handles_errors,
+    is_interactive,
+    state_option,
+    workspace,
+)
+from omicform.errors import ConfigError
+from omicform.state.lock import StateLock, force_unlock, live_local_holder
 
 
 @click.command("force-unlock")
 @config_option
 @state_option
+@click.option(
+    "--force", is_flag=True, help="Remove the lock even though its holder is still running here."
+)
+@click.option("--yes", is_flag=True, help="With --force: do not ask for confirmation.")
 @handles_errors
-def force_unlock_command(config: Path, state_path: Path | None) -> None:
-    """Remove the state lock, whoever holds it. Only when you know that run is gone.
+def force_unlock_command(config: Path, state_path: Path | None, force: bool, yes: bool) -> None:
+    """Remove the state lock left by a run that is gone.
+
+    A lock whose holder is still running on this host is refused: two applies at once can
+    post the same NeMO manifest twice. A lock taken on another host cannot be checked from
+    here; remove it only when you know that run has ended.
 
     \b
-    Example:
+    Examples:
       omicform force-unlock -f omicform.yaml
+      omicform force-unlock --force   # the holder is alive, and you are sure (asks first)
     """
-    holder = force_unlock(workspace(config, state_path).store().path)
+    path = workspace(config, state_path).store().path
+    if force and live_local_holder(StateLock(path, operation="force-unlock").holder()):
+        _confirm(yes)
+    holder = force_unlock(path, force=force)
     if holder is None:
         console().print("The state was not locked.")
     else:
@@ -29,3 +49,19 @@ def force_unlock_command(config: Path, state_path: Path | None) -> None:
             f"Removed the lock held by `omicform {holder.get('operation')}` "
             f"(pid {holder.get('pid')} on {holder.get('host')})."
         )
+
+
+def _confirm(yes: bool) -> None:
+    if yes:
+        return
+    if not is_interactive():
+        raise ConfigError(
+            "the lock's holder is still running, and there is no terminal to confirm on",
+            field="--force",
+            hint="Pass --yes as well, only if you are sure that run must not finish.",
+        )
+    if not click.confirm(
+        "The holder is still running. Removing its lock lets two runs write at once. Remove it?",
+        default=False,
+    ):
+        raise ConfigError("the lock was kept", field="--force", hint="Nothing was changed.")

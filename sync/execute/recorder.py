@@ -18,7 +18,8 @@ class StateRecorder:
 
     def __init__(self, store: StateStore, state: State) -> None:
         self._store = store
-        self._state = state
+        # Before any request: an unwritable state fails now, not after a create.
+        self._state = store.begin(state)
         self._lock = threading.Lock()
 
     @property

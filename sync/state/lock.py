@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,6 +68,7 @@ class StateLock:
             "host": socket.gethostname(),
             "operation": self.operation,
             "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "nonce": uuid.uuid4().hex,
         }
         while True:
             try:
@@ -73,8 +76,8 @@ class StateLock:
             except FileExistsError:
                 holder = self.holder()
                 if holder is not None and self._stale(holder):
-                    self.path.unlink(missing_ok=True)
-                    self.took_over = holder
+                    if self._take_over(holder):
+                        self.took_over = holder
                     continue
                 if time.monotonic() >= deadline:
                     raise StateLocked(f"the state is locked by {_describe(holder)}") from None
@@ -83,6 +86,30 @@ class StateLock:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(me, handle)
             return
+
+    def _take_over(self, stale: dict[str, Any]) -> bool:
+        """Removes `stale`'s lock, unless another run took it over first.
+
+        Two runs may both find the same dead holder; a plain unlink by the slower one
+        would delete the lock the faster one has just made. Moving the file aside first
+        and checking it is the stale one makes the removal safe.
+        """
+        aside = self.path.with_name(f"{self.path.name}.{uuid.uuid4().hex}.stale")
+        try:
+            os.rename(self.path, aside)
+        except FileNotFoundError:
+            return False
+        try:
+            moved = json.loads(aside.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            moved = None
+        if moved != stale:
+            with contextlib.suppress(FileExistsError):
+                os.link(aside, self.path)  # a live lock: put it back
+            aside.unlink(missing_ok=True)
+            return False
+        aside.unlink(missing_ok=True)
+        return True
 
     @staticmethod
     def _stale(holder: dict[str, Any]) -> bool:
@@ -105,10 +132,32 @@ class StateLock:
         self.release()
 
 
-def force_unlock(state_path: Path) -> dict[str, Any] | None:
-    """Removes the lock whoever holds it; returns who did."""
+class HolderAlive(StateLocked):
+    default_hint = (
+        "Let that run finish, or stop it. Removing a live run's lock lets two applies write "
+        "at once (two NeMO submissions, metadata submitted twice). Only if you are sure, "
+        "`omicform force-unlock --force` removes it anyway."
+    )
+
+
+def live_local_holder(holder: dict[str, Any] | None) -> bool:
+    """True when the lock is held by a process that is running on this host."""
+    if not holder:
+        return False
+    pid = holder.get("pid")
+    return holder.get("host") == socket.gethostname() and isinstance(pid, int) and _alive(pid)
+
+
+def force_unlock(state_path: Path, *, force: bool = False) -> dict[str, Any] | None:
+    """Removes the lock and returns who held it; refuses a live holder here unless `force`.
+
+    Another host's holder cannot be checked from here: removing its lock is what this
+    command is for, once the user knows that run is gone.
+    """
     lock = StateLock(state_path, operation="force-unlock")
     holder = lock.holder()
+    if not force and live_local_holder(holder):
+        raise HolderAlive(f"the state is locked by {_describe(holder)}, which is still running")
     lock.path.unlink(missing_ok=True)
     return holder
 

@@ -32,13 +32,47 @@ class ResourceState:
         return {k: v for k, v in data.items() if v not in (None, {}, [], ()) or k == "address"}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ResourceState:
+    def from_json(cls, data: Any) -> ResourceState:
+        """Raises ValueError naming what is wrong when `data` is not a state record."""
+        if not isinstance(data, dict):
+            raise ValueError("a resource is not a JSON object")
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        known["minted"] = tuple(known.get("minted", ()))
+        for name, types in _RESOURCE_TYPES.items():
+            value = known.get(name)
+            if value is None and name not in _REQUIRED:
+                continue
+            if not isinstance(value, types):
+                where = known.get("address") if isinstance(known.get("address"), str) else "?"
+                raise ValueError(f"resource {where}: {name} is not {_TYPE_NAMES[types]}")
+        minted = known.get("minted", ())
+        if not all(isinstance(i, str) for i in minted):
+            raise ValueError(f"resource {known['address']}: minted holds a non-text id")
+        known["minted"] = tuple(minted)
         return cls(**known)
 
     def evolve(self, **changes: Any) -> ResourceState:
         return replace(self, **changes)
+
+
+_REQUIRED = frozenset({"address", "kind", "key"})
+_RESOURCE_TYPES: dict[str, type | tuple[type, ...]] = {
+    "address": str,
+    "kind": str,
+    "key": str,
+    "fields": dict,
+    "content_hash": str,
+    "minted": (list, tuple),
+    "schema_class": str,
+    "submission": dict,
+    "run": dict,
+    "pending": dict,
+    "updated_at": str,
+}
+_TYPE_NAMES: dict[type | tuple[type, ...], str] = {
+    str: "text",
+    dict: "an object",
+    (list, tuple): "a list",
+}
 
 
 @dataclass(frozen=True)
@@ -75,9 +109,13 @@ class State:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> State:
-        resources = [ResourceState.from_json(r) for r in data.get("resources", [])]
-        return cls(
-            lineage=str(data["lineage"]),
-            serial=int(data["serial"]),
-            resources={r.address: r for r in resources},
-        )
+        """Raises ValueError naming what is wrong when `data` is not a state document."""
+        lineage, serial, listed = data.get("lineage"), data.get("serial"), data.get("resources", [])
+        if not isinstance(lineage, str) or not lineage:
+            raise ValueError("the lineage is missing or not text")
+        if not isinstance(serial, int) or isinstance(serial, bool) or serial < 0:
+            raise ValueError("the serial is missing or not a whole number")
+        if not isinstance(listed, list):
+            raise ValueError("resources is not a list")
+        resources = [ResourceState.from_json(r) for r in listed]
+        return cls(lineage=lineage, serial=serial, resources={r.address: r for r in resources})
