@@ -7,6 +7,8 @@ header or a body) and the server's own message, with any known secret redacted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class OmicformError(Exception):
     """Base of every error omicform raises on purpose."""
@@ -53,7 +55,13 @@ class MissingCredentials(ConfigError):
 
 
 class ServiceError(OmicformError):
-    """A service answered with an error, or could not be reached."""
+    """A service answered with an error, or could not be reached.
+
+    `url` is the full address (origin, path, shortened query; never credentials), set where
+    it is what the user must check: a 404, a redirect, no answer at all. `completed` holds
+    what a call made of several requests achieved before this one failed (the ids minted by
+    a mint's earlier chunks): they exist on the server, so the caller must record them.
+    """
 
     default_hint = "Check the service's status and retry; run with -v to see each request."
 
@@ -67,15 +75,20 @@ class ServiceError(OmicformError):
         status: int | None = None,
         server_message: str | None = None,
         hint: str | None = None,
+        url: str | None = None,
+        completed: Sequence[str] = (),
     ) -> None:
         self.service = service
         self.method = method
         self.path = path
+        self.url = url
         self.status = status
         self.server_message = server_message
+        self.completed: tuple[str, ...] = tuple(completed)
         status_text = f" -> {status}" if status is not None else ""
         detail = f": {server_message}" if server_message else ""
-        super().__init__(f"{service} {method} {path}{status_text}: {message}{detail}", hint=hint)
+        where = url or path
+        super().__init__(f"{service} {method} {where}{status_text}: {message}{detail}", hint=hint)
 
 
 class AuthenticationFailed(ServiceError):
@@ -91,6 +104,15 @@ class PermissionDenied(ServiceError):
 
 class NotFound(ServiceError):
     default_hint = "Check the name or id; it may have been created under another key."
+
+
+class WrongAddress(NotFound):
+    """A 404 that means no such endpoint (a wrong base URL), not no such object."""
+
+    default_hint = (
+        "Check the service URL in `services:` (or its environment variable): it must be the "
+        "API's base address."
+    )
 
 
 class AlreadyExists(ServiceError):

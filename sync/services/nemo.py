@@ -36,9 +36,15 @@ from omicform_nemo_client.types import UNSET, File, Response, Unset
 
 from omicform.errors import MissingCredentials, ServiceError
 from omicform.services.auth import BearerAuth, IssuedToken, jwt_expiry
-from omicform.services.http import ErrorMapper, Redactor, build_client, build_transport
+from omicform.services.http import ErrorMapper, build_client, build_transport
 from omicform.services.pagination import follow_page_numbers
-from omicform.services.settings import NemoSettings, Secret
+from omicform.services.redact import Redactor
+from omicform.services.settings import (
+    NEMO_LOGIN_URL_SETTING,
+    NEMO_URL_SETTING,
+    NemoSettings,
+    Secret,
+)
 from omicform.services.transport import RequestSafety
 
 SERVICE = "NeMO"
@@ -108,22 +114,36 @@ class NemoService:
     ) -> None:
         self.settings = settings
         creds = settings.credentials
-        self._redact = Redactor(creds.secrets() if creds else ())
-        self._errors = ErrorMapper(SERVICE, ("message",), self._redact)
-        self.transport = build_transport(SERVICE, settings.http, NEMO_SAFETY, inner=transport)
+        self._redact = Redactor(
+            creds.secrets() if creds else (), logins=creds.logins() if creds else ()
+        )
+        base = settings.base_url.rstrip("/")
+        login_base = settings.login_url.rstrip("/")
+        self._errors = ErrorMapper(
+            SERVICE,
+            ("message",),
+            self._redact,
+            places=[(base, NEMO_URL_SETTING), (login_base, NEMO_LOGIN_URL_SETTING)],
+        )
+        self.transport = build_transport(
+            SERVICE, settings.http, NEMO_SAFETY, inner=transport, redact=self._redact
+        )
         # The login host is another host, but the same person's request budget: share the limiter.
         self.login_transport = build_transport(
-            SERVICE, settings.http, NEMO_SAFETY, inner=transport, limiter=self.transport.limiter
+            SERVICE,
+            settings.http,
+            NEMO_SAFETY,
+            inner=transport,
+            limiter=self.transport.limiter,
+            redact=self._redact,
         )
         self.auth = BearerAuth(self._login)
-        login_base = settings.login_url.rstrip("/")
         self._login_client = Client(base_url=login_base)
         self._login_client.set_httpx_client(
             build_client(
                 login_base, settings.http, self.login_transport, on_response=self._errors.remember
             )
         )
-        base = settings.base_url.rstrip("/")
         self._api = Client(base_url=base)
         self._api.set_httpx_client(
             build_client(
@@ -137,7 +157,8 @@ class NemoService:
 
     def __repr__(self) -> str:
         who = self.settings.credentials.username if self.settings.credentials else None
-        return f"NemoService(base_url={self.settings.base_url!r}, username={who!r})"
+        # A base URL may carry `user:password@`: the redactor knows that password.
+        return self._redact(f"NemoService(base_url={self.settings.base_url!r}, username={who!r})")
 
     def close(self) -> None:
         self._api.get_httpx_client().close()
@@ -174,7 +195,10 @@ class NemoService:
     def get_submission(self, submission_id: str) -> Submission:
         path = f"/submission/{submission_id}"
         response = self._errors.call(
-            "GET", path, lambda: get_submission.sync_detailed(submission_id, client=self._api)
+            "GET",
+            path,
+            lambda: get_submission.sync_detailed(submission_id, client=self._api),
+            lookup=True,
         )
         parsed = response.parsed
         if not isinstance(parsed, WireSubmission):

@@ -7,12 +7,10 @@ back as small typed records.
 
 from __future__ import annotations
 
-import enum
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any, TypeVar
 
 import httpx
@@ -21,22 +19,9 @@ from omicform_nmdc_client.api.auth import create_token
 from omicform_nmdc_client.api.metadata import submit_metadata_json, validate_metadata_json
 from omicform_nmdc_client.api.pids import mint_ids
 from omicform_nmdc_client.api.runs import get_run
-from omicform_nmdc_client.api.wf_file_staging import (
-    create_globus_task,
-    create_jgi_sample,
-    create_jgi_sequencing_project,
-    get_globus_task,
-    get_jgi_sequencing_project,
-    list_globus_tasks,
-    list_jgi_samples,
-    list_jgi_sequencing_projects,
-    update_globus_task,
-    update_jgi_sample,
-)
 from omicform_nmdc_client.models import (
     GlobusTask,
     GlobusTaskPage,
-    JgiSample,
     JgiSamplePage,
     JgiSequencingProject,
     JgiSequencingProjectPage,
@@ -47,17 +32,29 @@ from omicform_nmdc_client.models import (
     SchemaClassRef,
     SubmitAccepted,
     Token,
-    TokenExpires,
-    TokenRequest,
 )
 from omicform_nmdc_client.types import UNSET, Response
 
-from omicform.errors import ConfigError, MissingCredentials, OmicformError, ServiceError
-from omicform.services.auth import BearerAuth, IssuedToken, jwt_expiry
-from omicform.services.http import ErrorMapper, Redactor, build_client, build_transport
+from omicform.errors import MissingCredentials, OmicformError, ServiceError, WrongAddress
+from omicform.services.auth import BearerAuth, IssuedToken
+from omicform.services.http import ErrorMapper, build_client, build_transport
+from omicform.services.minting import MINT_CHUNK, mint_in_chunks
+from omicform.services.nmdc_staging import (
+    CREATORS,
+    GETTERS,
+    LISTERS,
+    UPDATERS,
+    StagingKind,
+    drop_nulls,
+    request_body,
+)
+from omicform.services.nmdc_token import token_expiry, token_request
 from omicform.services.pagination import follow_page_tokens
-from omicform.services.settings import NmdcSettings, Secret
+from omicform.services.redact import Redactor
+from omicform.services.settings import NMDC_URL_SETTING, NmdcSettings, Secret
 from omicform.services.transport import RequestSafety
+
+__all__ = ["NmdcService", "RunInfo", "StagingKind", "ValidationOutcome"]
 
 SERVICE = "NMDC"
 T = TypeVar("T")
@@ -67,39 +64,6 @@ NMDC_SAFETY = RequestSafety(
     patch_repeatable=True,
     repeatable_post_suffixes=frozenset({"/token", "/metadata/json:validate"}),
 )
-
-
-class StagingKind(enum.Enum):
-    """The three workflow-file-staging collections, with their natural keys."""
-
-    JGI_SEQUENCING_PROJECTS = "jgi_sequencing_projects"
-    JGI_SAMPLES = "jgi_samples"
-    GLOBUS_TASKS = "globus_tasks"
-
-    @property
-    def key(self) -> str:
-        return _KEYS[self]
-
-    @property
-    def path(self) -> str:
-        return f"/wf_file_staging/{self.value}"
-
-    @property
-    def updatable(self) -> bool:
-        """Sequencing projects have no update call at all."""
-        return self is not StagingKind.JGI_SEQUENCING_PROJECTS
-
-    @property
-    def duplicate_statuses(self) -> tuple[int, ...]:
-        """What a create answers when the key exists: 400, or 409 for samples (400 before 2.15)."""
-        return (400, 409) if self is StagingKind.JGI_SAMPLES else (400,)
-
-
-_KEYS = {
-    StagingKind.JGI_SEQUENCING_PROJECTS: "sequencing_project_name",
-    StagingKind.JGI_SAMPLES: "jdp_file_id",
-    StagingKind.GLOBUS_TASKS: "task_id",
-}
 
 
 @dataclass(frozen=True)
@@ -134,11 +98,22 @@ class NmdcService:
     ) -> None:
         self.settings = settings
         creds = settings.credentials
-        self._redact = Redactor(creds.secrets() if creds else ())
-        self._errors = ErrorMapper(SERVICE, ("detail",), self._redact)
-        self.transport = build_transport(SERVICE, settings.http, NMDC_SAFETY, inner=transport)
-        self.auth = BearerAuth(self._obtain_token)
+        self._redact = Redactor(
+            creds.secrets() if creds else (), logins=creds.logins() if creds else ()
+        )
         base = settings.base_url.rstrip("/")
+        self._errors = ErrorMapper(
+            SERVICE,
+            ("detail",),
+            self._redact,
+            places=[(base, NMDC_URL_SETTING)],
+            # FastAPI's answer to a path it has no route for; a missing record is "Not found".
+            route_missing={"Not Found"},
+        )
+        self.transport = build_transport(
+            SERVICE, settings.http, NMDC_SAFETY, inner=transport, redact=self._redact
+        )
+        self.auth = BearerAuth(self._obtain_token)
         self._anonymous = Client(base_url=base)
         self._anonymous.set_httpx_client(
             build_client(base, settings.http, self.transport, on_response=self._errors.remember)
@@ -156,7 +131,8 @@ class NmdcService:
 
     def __repr__(self) -> str:
         who = self.settings.credentials.principal if self.settings.credentials else None
-        return f"NmdcService(base_url={self.settings.base_url!r}, principal={who!r})"
+        # A base URL may carry `user:password@`: the redactor knows that password.
+        return self._redact(f"NmdcService(base_url={self.settings.base_url!r}, principal={who!r})")
 
     def close(self) -> None:
         self._api.get_httpx_client().close()
@@ -179,24 +155,13 @@ class NmdcService:
                 hint="export NMDC_CLIENT_ID and NMDC_CLIENT_SECRET (or NMDC_USERNAME and "
                 "NMDC_PASSWORD).",
             )
-        if creds.client_id:
-            body = TokenRequest(
-                grant_type="client_credentials",
-                client_id=creds.client_id,
-                client_secret=_reveal(creds.client_secret),
-            )
-        else:
-            body = TokenRequest(
-                grant_type="password",
-                username=creds.username or "",
-                password=_reveal(creds.password),
-            )
+        body = token_request(creds)
         response = self._errors.call(
             "POST", "/token", lambda: create_token.sync_detailed(client=self._anonymous, body=body)
         )
         token = _parsed(response, Token, "POST", "/token")
         self._redact.add(token.access_token)
-        return IssuedToken(Secret(token.access_token), _token_expiry(token))
+        return IssuedToken(Secret(token.access_token), token_expiry(token))
 
     def token(self) -> str:
         """A current access token (fetched or reused); for callers that need the raw value."""
@@ -232,7 +197,10 @@ class NmdcService:
 
     def get_run(self, run_id: str) -> RunInfo:
         response = self._errors.call(
-            "GET", f"/runs/{run_id}", lambda: get_run.sync_detailed(run_id, client=self._api)
+            "GET",
+            f"/runs/{run_id}",
+            lambda: get_run.sync_detailed(run_id, client=self._api),
+            lookup=True,
         )
         run = _parsed(response, RunSummary, "GET", f"/runs/{run_id}")
         return RunInfo(
@@ -268,8 +236,16 @@ class NmdcService:
 
     # -- identifiers ------------------------------------------------------------------------
 
-    def mint(self, schema_class: str, how_many: int) -> list[str]:
-        """Mints new ids. Not idempotent: an unknown outcome is never retried by us."""
+    def mint(self, schema_class: str, how_many: int, *, chunk: int = MINT_CHUNK) -> list[str]:
+        """Mints `how_many` new ids, in order, in requests of at most `chunk` ids.
+
+        Not idempotent: no request is repeated after an unclear failure. When a request
+        fails, its error (OutcomeUnknown if its own outcome is unclear) carries the ids the
+        earlier requests minted in `completed`: they exist, so record them.
+        """
+        return mint_in_chunks(lambda n: self._mint_once(schema_class, n), how_many, chunk=chunk)
+
+    def _mint_once(self, schema_class: str, how_many: int) -> list[str]:
         body = MintRequest(schema_class=SchemaClassRef(id=schema_class), how_many=how_many)
         response = self._errors.call(
             "POST",
@@ -293,7 +269,7 @@ class NmdcService:
         page_size: int = 1000,
     ) -> Iterator[dict[str, Any]]:
         """Every record of `kind` matching `filter`, page by page (lazily)."""
-        lister = _LISTERS[kind]
+        lister = LISTERS[kind]
         filter_text = json.dumps(dict(filter), separators=(",", ":")) if filter else UNSET
         projection_text = ",".join(projection) if projection else UNSET
 
@@ -322,10 +298,14 @@ class NmdcService:
         if kind is StagingKind.JGI_SAMPLES:
             found = list(self.list_records(kind, filter={kind.key: key}, page_size=2))
             return found[0] if found else None
-        getter = _GETTERS[kind]
+        getter = GETTERS[kind]
         path = f"{kind.path}/{key}"
         try:
-            response = self._errors.call("GET", path, lambda: getter(key, client=self._api))
+            response = self._errors.call(
+                "GET", path, lambda: getter(key, client=self._api), lookup=True
+            )
+        except WrongAddress:
+            raise  # a 404 from no such endpoint says nothing about the record
         except ServiceError as exc:
             if exc.status == 404:
                 return None
@@ -337,8 +317,8 @@ class NmdcService:
 
     def create_record(self, kind: StagingKind, record: Mapping[str, Any]) -> dict[str, Any]:
         """Creates a record; AlreadyExists if its key is taken, OutcomeUnknown if unsure."""
-        model, creator = _CREATORS[kind]
-        body = _body(model, kind, record)
+        model, creator = CREATORS[kind]
+        body = request_body(model, kind, record)
         response = self._errors.call(
             "POST",
             kind.path,
@@ -350,7 +330,7 @@ class NmdcService:
         created = response.parsed
         if not isinstance(created, model):
             raise _unparsed("POST", kind.path, response.status_code)
-        return _drop_nulls(created.to_dict())
+        return drop_nulls(created.to_dict())
 
     def update_record(self, kind: StagingKind, record: Mapping[str, Any]) -> dict[str, Any]:
         """Sends the full record as PATCH; the server merges it over the stored one."""
@@ -359,80 +339,21 @@ class NmdcService:
                 f"NMDC has no update for {kind.value}",
                 hint="Create a new object under a new name instead.",
             )
-        model, updater = _UPDATERS[kind]
-        body = _body(model, kind, record)
+        model, updater = UPDATERS[kind]
+        body = request_body(model, kind, record)
         key = str(record[kind.key])
         path = f"{kind.path}/{key}"
         response = self._errors.call(
-            "PATCH", path, lambda: updater(key, client=self._api, body=body)
+            "PATCH", path, lambda: updater(key, client=self._api, body=body), lookup=True
         )
         updated = response.parsed
         if not isinstance(updated, model):
             raise _unparsed("PATCH", path, response.status_code)
-        return _drop_nulls(updated.to_dict())
-
-
-_LISTERS: dict[StagingKind, Callable[..., Response[Any]]] = {
-    StagingKind.JGI_SEQUENCING_PROJECTS: list_jgi_sequencing_projects.sync_detailed,
-    StagingKind.JGI_SAMPLES: list_jgi_samples.sync_detailed,
-    StagingKind.GLOBUS_TASKS: list_globus_tasks.sync_detailed,
-}
-_GETTERS: dict[StagingKind, Callable[..., Response[Any]]] = {
-    StagingKind.JGI_SEQUENCING_PROJECTS: get_jgi_sequencing_project.sync_detailed,
-    StagingKind.GLOBUS_TASKS: get_globus_task.sync_detailed,
-}
-_CREATORS: dict[StagingKind, tuple[Any, Callable[..., Response[Any]]]] = {
-    StagingKind.JGI_SEQUENCING_PROJECTS: (
-        JgiSequencingProject,
-        create_jgi_sequencing_project.sync_detailed,
-    ),
-    StagingKind.JGI_SAMPLES: (JgiSample, create_jgi_sample.sync_detailed),
-    StagingKind.GLOBUS_TASKS: (GlobusTask, create_globus_task.sync_detailed),
-}
-_UPDATERS: dict[StagingKind, tuple[Any, Callable[..., Response[Any]]]] = {
-    StagingKind.JGI_SAMPLES: (JgiSample, update_jgi_sample.sync_detailed),
-    StagingKind.GLOBUS_TASKS: (GlobusTask, update_globus_task.sync_detailed),
-}
-
-
-def _body(model: Any, kind: StagingKind, record: Mapping[str, Any]) -> Any:
-    """The typed request body; a missing required field is refused before anything is sent."""
-    try:
-        return model.from_dict(dict(record))
-    except KeyError as exc:
-        raise ConfigError(
-            f"{kind.value} record lacks the required field {exc.args[0]}",
-            field=f"{kind.value}.{record.get(kind.key, '?')}",
-        ) from None
-
-
-def _reveal(secret: Secret | None) -> str:
-    return secret.reveal() if secret is not None else ""
+        return drop_nulls(updated.to_dict())
 
 
 def _opt(value: object) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def _drop_nulls(record: dict[str, Any]) -> dict[str, Any]:
-    """The server echoes unset optionals as null but does not store them."""
-    return {k: v for k, v in record.items() if v is not None}
-
-
-def _token_expiry(token: Token) -> float | None:
-    """When the token expires: from the `expires` duration, else from the JWT's `exp`."""
-    expires = token.expires
-    if isinstance(expires, TokenExpires):
-        delta = timedelta(
-            days=_int(expires.days), hours=_int(expires.hours), minutes=_int(expires.minutes)
-        )
-        if delta.total_seconds() > 0:
-            return time.time() + delta.total_seconds()
-    return jwt_expiry(token.access_token)
-
-
-def _int(value: object) -> int:
-    return value if isinstance(value, int) else 0
 
 
 def _parsed(response: Response[Any], expected: type[T], method: str, path: str) -> T:

@@ -17,6 +17,11 @@ NEMO_PRODUCTION_URL = "https://nemoarchive.org/api"
 NEMO_PRODUCTION_LOGIN_URL = "https://api.nemoarchive.org"
 NEMO_DOCUMENTED_RATE = 3.0  # requests per second, from NeMO's documentation
 
+# Where the user sets each base URL, for errors that mean "wrong address".
+NMDC_URL_SETTING = "`services.nmdc.url`, or NMDC_API_URL"
+NEMO_URL_SETTING = "`services.nemo.url`, or NEMO_API_URL"
+NEMO_LOGIN_URL_SETTING = "`services.nemo.login_url`, or NEMO_LOGIN_URL"
+
 
 class Secret:
     """A credential value that never prints itself."""
@@ -72,6 +77,11 @@ class NmdcCredentials:
     def secrets(self) -> tuple[str, ...]:
         return tuple(s.reveal() for s in (self.client_secret, self.password) if s is not None)
 
+    def logins(self) -> tuple[tuple[str, str], ...]:
+        """(id, secret) pairs, as HTTP Basic would encode them together."""
+        pairs = ((self.client_id, self.client_secret), (self.username, self.password))
+        return tuple((who, s.reveal()) for who, s in pairs if who and s is not None)
+
     @classmethod
     def from_env(
         cls,
@@ -111,6 +121,9 @@ class NemoCredentials:
 
     def secrets(self) -> tuple[str, ...]:
         return (self.password.reveal(),)
+
+    def logins(self) -> tuple[tuple[str, str], ...]:
+        return ((self.username, self.password.reveal()),)
 
     @classmethod
     def from_env(

@@ -6,7 +6,6 @@ without any caller knowing about it (the way httpx intends transports to be used
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,9 +13,8 @@ from dataclasses import dataclass, field
 import httpx
 
 from omicform.services.ratelimit import RateLimiter
+from omicform.services.reqlog import RequestLog
 from omicform.services.retry import RETRY_STATUSES, RetryPolicy
-
-log = logging.getLogger("omicform.http")
 
 REPEATABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
@@ -64,6 +62,7 @@ class ServiceTransport(httpx.BaseTransport):
         retry: RetryPolicy,
         safety: RequestSafety,
         sleep: Callable[[float], None] = time.sleep,
+        log: RequestLog | None = None,
     ) -> None:
         self._inner = inner
         self.service = service
@@ -71,6 +70,7 @@ class ServiceTransport(httpx.BaseTransport):
         self.retry = retry
         self.safety = safety
         self.sleep = sleep
+        self.log = log or RequestLog(service)
         self.requests_sent = 0  # every attempt that left, retries included (benchmarks read it)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -83,46 +83,29 @@ class ServiceTransport(httpx.BaseTransport):
             try:
                 response = self._inner.handle_request(request)
             except httpx.TransportError as exc:
-                elapsed = (time.monotonic() - started) * 1000
+                self.log.failed(request, exc, (time.monotonic() - started) * 1000)
                 may_retry = repeatable or isinstance(exc, NOT_SENT_ERRORS)
-                log.debug(
-                    "%s %s %s failed after %.0f ms: %s",
-                    self.service,
-                    request.method,
-                    _target(request),
-                    elapsed,
-                    type(exc).__name__,
-                )
+                if isinstance(exc, httpx.UnsupportedProtocol):
+                    raise  # a URL without http(s):// never works, however often it is tried
                 if not may_retry or attempt >= self.retry.max_attempts:
                     raise
                 delay = self.retry.backoff(attempt)
+                reason = type(exc).__name__
             else:
-                elapsed = (time.monotonic() - started) * 1000
+                self.log.answered(request, response, (time.monotonic() - started) * 1000)
                 status = response.status_code
-                log.debug(
-                    "%s %s %s -> %d (%.0f ms)",
-                    self.service,
-                    request.method,
-                    _target(request),
-                    status,
-                    elapsed,
-                )
                 # 429 means the server refused to process the request, so even a create may
                 # be repeated; any other 5xx leaves a create's outcome unknown.
                 may_retry = status == 429 or (repeatable and status in RETRY_STATUSES)
                 if not may_retry or attempt >= self.retry.max_attempts:
                     return response
                 delay = self.retry.delay(attempt, response.headers.get("Retry-After"))
+                reason = f"status {status}"
                 response.read()
                 response.close()
-            log.debug("%s retrying in %.2f s (attempt %d)", self.service, delay, attempt + 1)
+            self.log.retrying(request, attempt + 1, self.retry.max_attempts, reason, delay)
             self.sleep(delay)
             attempt += 1
 
     def close(self) -> None:
         self._inner.close()
-
-
-def _target(request: httpx.Request) -> str:
-    """Path and query only: never the host's credentials, headers or body."""
-    return request.url.raw_path.decode("ascii", "replace")
