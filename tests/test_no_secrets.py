@@ -1,4 +1,5 @@
-"""Secrets come only from the environment and appear nowhere: output, logs, plans, state."""
+"""Secrets come only from the environment and appear nowhere, in no encoding: output, logs,
+plans, state."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from test_reconcile_sandbox import config
+from test_redaction import forms
 
 from omicform.cli import main
 from omicform.sandbox import run_sandbox
@@ -41,6 +43,7 @@ def test_verbose_plan_apply_and_status_leak_no_secret(
     ]
     for text in texts:
         for secret in secrets:
-            assert secret not in text
+            for form in forms(secret):  # as is, URL-, form-, JSON- or base64-encoded
+                assert form not in text
         assert not JWT.search(text)
         assert "Bearer " not in text
