@@ -12,6 +12,7 @@ import pytest
 from test_service_layer import PROJECT, SECRET, Peer, drop, nemo, nmdc, refuse, reply
 
 from omicform.errors import (
+    ConfigError,
     NotFound,
     OutcomeUnknown,
     ServiceError,
@@ -72,6 +73,12 @@ class TestNotFound:
             service.login()
         assert "http://login.nemo.test/v1/login" in str(caught.value)
         assert "NEMO_LOGIN_URL" in str(caught.value)
+
+    def test_a_404_with_a_list_for_its_message_is_still_judged(self) -> None:
+        peer = Peer()
+        peer.on("GET", "/runs/r9", reply(404, {"detail": [{"msg": "gone"}]}))
+        with pytest.raises(NotFound, match="gone"):
+            nmdc(peer).get_run("r9")
 
     def test_get_record_does_not_read_a_wrong_address_as_absent(self) -> None:
         peer = Peer()
@@ -177,3 +184,9 @@ class TestNoTraceback:
         peer.on("GET", "/runs/r1", reply(200, ["not", "an", "object"]))
         with pytest.raises(ServiceError):
             nmdc(peer).get_run("r1")
+
+    @pytest.mark.parametrize("url", ["http://host:port", "http://[::1", "http://a:pw-x@h:bad"])
+    def test_an_invalid_base_url_is_a_config_error_naming_the_setting(self, url: str) -> None:
+        with pytest.raises(ConfigError, match="NMDC_API_URL") as caught:
+            NmdcService(NmdcSettings(base_url=url))
+        assert "pw-x" not in str(caught.value)

@@ -13,6 +13,7 @@ from omicform import __version__
 from omicform.errors import (
     AlreadyExists,
     AuthenticationFailed,
+    ConfigError,
     NotFound,
     OutcomeUnknown,
     PermissionDenied,
@@ -82,16 +83,26 @@ def build_client(
     *,
     auth: httpx.Auth | None = None,
     on_response: Callable[[httpx.Response], None] | None = None,
+    setting: str = "the service URL",
 ) -> httpx.Client:
-    return httpx.Client(
-        base_url=base_url,
-        transport=transport,
-        auth=auth,
-        event_hooks={"response": [on_response]} if on_response else None,
-        timeout=httpx.Timeout(http.timeout, connect=http.connect_timeout),
-        headers={"User-Agent": USER_AGENT},
-        follow_redirects=False,
-    )
+    """The client for one base URL; `setting` names where the user wrote that URL."""
+    try:
+        return httpx.Client(
+            base_url=base_url,
+            transport=transport,
+            auth=auth,
+            event_hooks={"response": [on_response]} if on_response else None,
+            timeout=httpx.Timeout(http.timeout, connect=http.connect_timeout),
+            headers={"User-Agent": USER_AGENT},
+            follow_redirects=False,
+        )
+    except httpx.InvalidURL as exc:
+        # httpx names the offending part only, never the whole URL (which may hold a password).
+        raise ConfigError(
+            f"not a valid URL ({exc})",
+            field=setting,
+            hint="Give the API's base address, such as https://api.microbiomedata.org.",
+        ) from None
 
 
 class ErrorMapper:
@@ -178,7 +189,9 @@ class ErrorMapper:
         if not isinstance(body, dict):
             return False
         messages = [body[key] for key in self.message_keys if key in body]
-        return bool(messages) and not any(m in self.route_missing for m in messages)
+        return bool(messages) and not any(
+            isinstance(m, str) and m in self.route_missing for m in messages
+        )
 
     def _address_hint(self, url: str, why: str) -> str:
         setting = self.setting_for(url)

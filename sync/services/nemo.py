@@ -141,7 +141,11 @@ class NemoService:
         self._login_client = Client(base_url=login_base)
         self._login_client.set_httpx_client(
             build_client(
-                login_base, settings.http, self.login_transport, on_response=self._errors.remember
+                login_base,
+                settings.http,
+                self.login_transport,
+                on_response=self._errors.remember,
+                setting=NEMO_LOGIN_URL_SETTING,
             )
         )
         self._api = Client(base_url=base)
@@ -152,6 +156,7 @@ class NemoService:
                 self.transport,
                 auth=self.auth,
                 on_response=self._errors.remember,
+                setting=NEMO_URL_SETTING,
             )
         )
 

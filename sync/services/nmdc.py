@@ -116,7 +116,13 @@ class NmdcService:
         self.auth = BearerAuth(self._obtain_token)
         self._anonymous = Client(base_url=base)
         self._anonymous.set_httpx_client(
-            build_client(base, settings.http, self.transport, on_response=self._errors.remember)
+            build_client(
+                base,
+                settings.http,
+                self.transport,
+                on_response=self._errors.remember,
+                setting=NMDC_URL_SETTING,
+            )
         )
         self._api = Client(base_url=base)
         self._api.set_httpx_client(
@@ -126,6 +132,7 @@ class NmdcService:
                 self.transport,
                 auth=self.auth,
                 on_response=self._errors.remember,
+                setting=NMDC_URL_SETTING,
             )
         )
 
