@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from test_reconcile_sandbox import config
@@ -74,3 +75,41 @@ def test_random_kills_during_apply_leave_state_the_next_run_completes_from(tmp_p
                 resource = state.get(f"jgi_samples.{record['jdp_file_id']}")
                 assert resource is not None
                 assert resource.fields["globus_file_status"] == record["globus_file_status"]
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_a_torn_journal_and_a_second_crash_lose_no_submission(tmp_path: Path) -> None:
+    with run_sandbox(
+        validation_seconds=0, step_seconds=0, run_seconds=0, latency=(0.002, 0.008)
+    ) as sandbox:
+        path = config(tmp_path, samples=60, manifests=3, tasks=5)
+        journal = tmp_path / "omicform.state.json.journal"
+        first = apply(sandbox.env, path)
+        wait_for(lambda: journal.exists() and b'"submission"' in journal.read_bytes())
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+        with open(journal, "ab") as torn:
+            torn.write(b'{"serial": 99999, "lineage": "x", "put": {"addr')  # killed mid-line
+        torn_size = journal.stat().st_size
+        second = apply(sandbox.env, path)
+        wait_for(lambda: not journal.exists() or journal.stat().st_size != torn_size)
+        time.sleep(0.3)
+        if second.poll() is None:
+            second.send_signal(signal.SIGKILL)
+        second.wait(timeout=30)
+        final = apply(sandbox.env, path)
+        _, stderr = final.communicate(timeout=300)
+        assert final.returncode == 0, stderr.decode()[-2000:]
+
+        state = Workspace(config=path).store().load()
+        with Connections(env=sandbox.env) as connections:
+            submissions = {s.id for s in connections.nemo.list_submissions()}
+        recorded = [r.submission["id"] for r in state.resources.values() if r.submission]
+        assert len(submissions) == 3  # no manifest was posted twice
+        assert sorted(recorded) == sorted(submissions)

@@ -203,14 +203,18 @@ def test_a_plan_made_before_another_apply_is_refused_by_serial(
             check_fresh(plan, desired, ws.store(desired).load(), connections)
 
 
-def test_with_a_tenth_of_answers_failing_apply_completes_without_duplicates(tmp_path: Path) -> None:
+@pytest.mark.parametrize("seed", [7, 11, 23])
+def test_with_a_tenth_of_answers_failing_apply_completes_without_duplicates(
+    tmp_path: Path, seed: int
+) -> None:
     with run_sandbox(
         validation_seconds=0,
         step_seconds=0,
         run_seconds=0,
         error_rate=0.05,
         throttle_rate=0.05,
-        fault_seed=7,
+        drop_rate=0.02,
+        fault_seed=seed,
         retry_after=0,
     ) as sandbox:
         ws = Workspace(config=config(tmp_path, samples=40, manifests=3, tasks=10))
@@ -233,6 +237,10 @@ def test_with_a_tenth_of_answers_failing_apply_completes_without_duplicates(tmp_
             assert sorted(r["jdp_file_id"] for r in samples) == sorted(f"f{i}" for i in range(40))
             submissions = list(connections.nemo.list_submissions())
             assert len(submissions) == 3  # never a duplicate submission
+            recorded = [
+                r.submission["id"] for r in ws.store().load().resources.values() if r.submission
+            ]
+            assert sorted(recorded) == sorted(s.id for s in submissions)  # one per manifest
             outcomes = sandbox.admin.request_outcomes("nmdc")
             assert any(key[2] in ("500", "502", "503", "429") for key in outcomes), outcomes
 

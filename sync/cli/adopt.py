@@ -22,10 +22,10 @@ from omicform.cli.common import (
 from omicform.connections import Connections
 from omicform.desired.documents import read_manifest, read_metadata
 from omicform.errors import ConfigError
-from omicform.refresh.reader import submission_data
+from omicform.refresh.intents import submission_data
 from omicform.services.nmdc import StagingKind
 from omicform.state.lock import StateLock
-from omicform.state.model import ResourceState
+from omicform.state.model import ResourceState, State
 
 KINDS = {k.value: k for k in StagingKind}
 
@@ -60,6 +60,7 @@ def import_command(
         if kind in KINDS:
             resource = _import_record(KINDS[kind], key, address, desired.objects, connections)
         elif kind == "nemo_manifests":
+            _refuse_claimed(state, address, remote_id)
             resource = _import_submission(address, key, remote_id, desired.manifests, connections)
         elif kind == "identifiers":
             resource = _import_ids(address, key, remote_id, desired.identifiers)
@@ -90,6 +91,17 @@ def _import_record(
     declared = next((o for o in objects if o.address == address), None)
     fields = {k: v for k, v in record.items() if declared is None or k in declared.fields}
     return ResourceState(address, kind.value, key, fields=fields)
+
+
+def _refuse_claimed(state: State, address: str, remote_id: str | None) -> None:
+    """One submission belongs to one manifest: adopting it twice hides a manifest never sent."""
+    for other in state.resources.values():
+        if other.address != address and (other.submission or {}).get("id") == remote_id:
+            raise ConfigError(
+                f"submission {remote_id} is already recorded for {other.address}",
+                field=address,
+                hint="Name the submission this manifest made (`omicform status --history`).",
+            )
 
 
 def _import_submission(

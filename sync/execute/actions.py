@@ -6,17 +6,12 @@ known, so a crash at any point leaves state the next run can finish from.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from omicform.checks.nmdc_metadata import check_database
-from omicform.connections import Connections
 from omicform.desired.documents import canonical_json, sha256
 from omicform.desired.references import Unresolved, parse_text, parse_tree, resolver
 from omicform.diff.fields import diff_fields
@@ -25,39 +20,12 @@ from omicform.errors import (
     OmicformError,
     OutcomeUnknown,
     ServerFailed,
-    ServiceError,
 )
-from omicform.execute.recorder import StateRecorder
+from omicform.execute.context import Context, Outcome
+from omicform.execute.manifests import carry_out_manifest
 from omicform.plan.model import Change
-from omicform.refresh.reader import submission_data
 from omicform.services.nmdc import StagingKind
 from omicform.state.model import ResourceState
-
-
-@dataclass(frozen=True)
-class Outcome:
-    address: str
-    action: str
-    result: str  # done, failed, skipped or unknown
-    message: str = ""
-
-
-@dataclass
-class Context:
-    connections: Connections
-    recorder: StateRecorder
-    wait: bool = False
-    wait_timeout: float = 3600.0
-    poll_interval: float = 2.0
-    on_progress: Callable[[str, str], None] | None = None
-    sleep: Callable[[float], None] = time.sleep
-    # One NeMO POST in flight at a time: then at most one intent is ever unsettled, and an
-    # interrupted run's submission can be told apart from the others in NeMO's history.
-    nemo_submit_lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def progress(self, address: str, message: str) -> None:
-        if self.on_progress is not None:
-            self.on_progress(address, message)
 
 
 def carry_out(change: Change, ctx: Context) -> Outcome:
@@ -223,13 +191,18 @@ def _follow_run(
 ) -> Outcome:
     nmdc = ctx.connections.nmdc
     ctx.progress(change.address, f"run {run_id}: waiting")
-    run = nmdc.wait_for_run(
-        run_id,
-        timeout=ctx.wait_timeout,
-        interval=min(ctx.poll_interval, 1.0),
-        on_poll=lambda r: ctx.progress(change.address, f"run {r.id}: {r.status}"),
-        sleep=ctx.sleep,
-    )
+    try:
+        run = nmdc.wait_for_run(
+            run_id,
+            timeout=ctx.wait_timeout,
+            interval=min(ctx.poll_interval, 1.0),
+            on_poll=lambda r: ctx.progress(change.address, f"run {r.id}: {r.status}"),
+            sleep=_unless_stopped(ctx),
+        )
+    except _Stopped:  # interrupted: the run goes on on the server; the next plan follows it
+        return Outcome(
+            change.address, change.action, "done", f"run {run_id} submitted; not followed further"
+        )
     base = resource or ResourceState(change.address, "metadata_submissions", change.key)
     ctx.recorder.put(base.evolve(run={"id": run.id, "status": run.status}))
     if run.status == "FAIL":
@@ -237,6 +210,19 @@ def _follow_run(
             change.address, change.action, "failed", f"run {run.id} failed on the server"
         )
     return Outcome(change.address, change.action, "done", f"run {run.id} {run.status}")
+
+
+class _Stopped(Exception):
+    """Ends a polling loop that is not ours (`wait_for_run`) on an interrupt."""
+
+
+def _unless_stopped(ctx: Context) -> Callable[[float], None]:
+    def sleep(seconds: float) -> None:
+        ctx.sleep(seconds)
+        if ctx.stop.is_set():
+            raise _Stopped
+
+    return sleep
 
 
 def _load_document(change: Change, ctx: Context) -> tuple[Any, str]:
@@ -268,122 +254,9 @@ def _load_document(change: Change, ctx: Context) -> tuple[Any, str]:
     return document, content_hash
 
 
-# -- NeMO manifests ---------------------------------------------------------------------------
-
-
-def _manifest(change: Change, ctx: Context) -> Outcome:
-    current = ctx.recorder.get(change.address)
-    base = current or ResourceState(change.address, "nemo_manifests", change.key)
-    if change.action in ("no-op", "wait"):
-        submission = change.detail.get("adopt") or change.detail.get("submission")
-        if submission:
-            base = base.evolve(submission=submission, pending=None)
-            if change.detail.get("adopt"):
-                base = base.evolve(content_hash=change.detail.get("content_hash"))
-            ctx.recorder.put(base)
-        if change.action == "wait" and ctx.wait and base.submission:
-            return _follow_submission(change, base, ctx)
-        return Outcome(change.address, change.action, "done", change.reason)
-    path = Path(str(change.detail["file"]))
-    content = path.read_bytes()
-    content_hash = sha256(content)
-    if content_hash != change.detail.get("content_hash"):
-        raise OmicformError(
-            f"{path} changed since the plan was made",
-            hint="Run `omicform plan` again and review the new plan.",
-        )
-    with ctx.nemo_submit_lock:
-        recorded = _post_manifest(change, base, content, path.name, content_hash, ctx)
-    submission_id = (recorded.submission or {}).get("id")
-    if ctx.wait:
-        return _follow_submission(change, recorded, ctx)
-    return Outcome(change.address, change.action, "done", f"submission {submission_id}")
-
-
-def _post_manifest(
-    change: Change,
-    base: ResourceState,
-    content: bytes,
-    file_name: str,
-    content_hash: str,
-    ctx: Context,
-) -> ResourceState:
-    # Written before the POST: if we die before recording the answer, the next plan knows
-    # to look for the submission in NeMO's history instead of posting a duplicate.
-    started_at = dt.datetime.now(dt.timezone.utc).isoformat()
-    intent = {"action": change.action, "started_at": started_at, "content_hash": content_hash}
-    ctx.recorder.put(base.evolve(pending=intent))
-    try:
-        submission_id = ctx.connections.nemo.submit(content, file_name)
-    except OutcomeUnknown:
-        raise  # the intent stays: the next plan settles it from NeMO's history
-    except ServiceError as exc:
-        if exc.status is not None and exc.status < 500:
-            ctx.recorder.put(base.evolve(pending=None))  # refused outright: nothing was created
-            raise
-        raise OutcomeUnknown(
-            f"NeMO failed while taking the manifest ({exc.status}); it may have been received",
-            service=exc.service,
-            method=exc.method,
-            path=exc.path,
-        ) from None
-    recorded = base.evolve(
-        pending=None,
-        content_hash=content_hash,
-        submission={
-            "id": submission_id,
-            "state": "in-progress",
-            "steps": [],
-            "next_step": "manifest_validated",
-            "creation": started_at,
-        },
-    )
-    ctx.recorder.put(recorded)
-    return recorded
-
-
-def _follow_submission(change: Change, resource: ResourceState, ctx: Context) -> Outcome:
-    nemo = ctx.connections.nemo
-    submission_id = str((resource.submission or {})["id"])
-    deadline = time.monotonic() + ctx.wait_timeout
-    last_step: str | None = None
-    while True:
-        found = nemo.get_submission(submission_id)
-        data = submission_data(found)
-        resource = resource.evolve(submission=data)
-        ctx.recorder.put(resource)
-        if found.next_step != last_step:
-            last_step = found.next_step
-            ctx.progress(
-                change.address, f"submission {submission_id}: {found.state}, {last_step or 'done'}"
-            )
-        if found.complete:
-            if found.success:
-                return Outcome(
-                    change.address, change.action, "done", f"submission {submission_id} complete"
-                )
-            failed = found.failed_step
-            what = f"{failed.name}: {failed.msg}" if failed else "a step failed"
-            return Outcome(
-                change.address,
-                change.action,
-                "failed",
-                f"submission {submission_id} failed at {what}",
-            )
-        if time.monotonic() >= deadline:
-            return Outcome(
-                change.address,
-                change.action,
-                "done",
-                f"submission {submission_id} still at {found.next_step}; "
-                "`omicform status` follows it",
-            )
-        ctx.sleep(ctx.poll_interval)
-
-
 _HANDLERS: dict[str, Callable[[Change, Context], Outcome]] = {
     "identifiers": _identifiers,
     "metadata_submissions": _metadata,
-    "nemo_manifests": _manifest,
+    "nemo_manifests": carry_out_manifest,
     **{kind.value: _staging for kind in StagingKind},
 }

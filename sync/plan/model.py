@@ -12,8 +12,23 @@ from omicform import __version__
 PLAN_FORMAT = "1.0"
 
 # In the order a plan lists them; `changing` ones make --detailed-exitcode answer 2.
-ACTIONS = ("mint", "create", "update", "submit", "resubmit", "wait", "blocked", "forget", "no-op")
-CHANGING = frozenset({"mint", "create", "update", "submit", "resubmit", "forget", "blocked"})
+ACTIONS = (
+    "mint",
+    "create",
+    "update",
+    "submit",
+    "resubmit",
+    "adopt",
+    "wait",
+    "blocked",
+    "forget",
+    "no-op",
+)
+# `adopt` records in state a submission an interrupted apply made: pending work, like
+# `blocked`, so CI that applies only on 2 settles it.
+CHANGING = frozenset(
+    {"mint", "create", "update", "submit", "resubmit", "adopt", "forget", "blocked"}
+)
 WRITES_REMOTE = frozenset({"mint", "create", "update", "submit", "resubmit"})
 
 KNOWN_AFTER_APPLY = "(known after apply)"

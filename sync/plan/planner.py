@@ -7,7 +7,7 @@ dependency order (identifiers, projects, samples, tasks, metadata, manifests, fo
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from omicform.checks.preflight import LocalFiles, preflight
@@ -75,10 +75,12 @@ def make_plan(
             changes.append(change)
     for item in desired.metadata:
         changes.append(_plan_metadata(item, ctx))
+    manifests: list[Change] = []
     for manifest in desired.manifests:
         change, notes = _plan_manifest(manifest, ctx)
-        changes.append(change)
+        manifests.append(change)
         warnings.extend(notes)
+    changes.extend(_one_intent_at_a_time(manifests, state))
     declared = set(desired.addresses())
     for address in sorted(state.resources):
         if address not in declared:
@@ -413,41 +415,80 @@ def _settle_interrupted(
     base: dict[str, Any],
     before: dict[str, Any] | None,
 ) -> Change:
-    """An apply stopped after POSTing this manifest and before recording the answer."""
-    candidates = list((remote or {}).get("candidates", []))
-    after = {"content_hash": base["detail"]["content_hash"], "submission_id": KNOWN_AFTER_APPLY}
-    if len(candidates) == 1:
+    """An apply posted this manifest and never recorded the answer (`refresh/intents.py`)."""
+    content_hash = base["detail"]["content_hash"]
+    after = {"content_hash": content_hash, "submission_id": KNOWN_AFTER_APPLY}
+    if remote is None:
+        why = "NeMO's history was not read, so it cannot be settled in this plan"
+        return _unsettled(item, base, before, why)
+    candidates = list(remote.get("candidates", []))
+    doubts = list(remote.get("doubts", []))
+    if doubts or len(candidates) > 1:
+        ids = ", ".join(c["id"] for c in candidates)
+        why = f"submissions {ids} appeared while it was unanswered" + (
+            f" ({'; '.join(doubts)})" if doubts else ""
+        )
+        return _unsettled(item, base, before, why)
+    if candidates:
         found = candidates[0]
         base["detail"]["adopt"] = found
         return Change(
             **base,
-            action="wait",
+            action="adopt",
             reason=(
                 f"an interrupted apply created submission {found['id']}; "
                 "adopting it instead of posting again"
             ),
             before=before,
-            after={"content_hash": base["detail"]["content_hash"], "submission": found},
+            after={"content_hash": content_hash, "submission": found},
         )
-    if not candidates:
-        return Change(
-            **base,
-            action="submit",
-            reason="an interrupted apply left no submission in NeMO's history; submitting",
-            before=before,
-            after=after,
-            after_unknown=("submission_id",),
-        )
-    ids = ", ".join(c["id"] for c in candidates)
+    return Change(
+        **base,
+        action="submit",
+        reason="an interrupted apply left no submission in NeMO's history; submitting",
+        before=before,
+        after=after,
+        after_unknown=("submission_id",),
+    )
+
+
+def _unsettled(
+    item: NemoManifest, base: dict[str, Any], before: dict[str, Any] | None, why: str
+) -> Change:
     return Change(
         **base,
         action="blocked",
         reason=(
-            f"an apply was interrupted while submitting, and several new submissions appeared "
-            f"({ids}); record the right one with `omicform import {item.address} ID`"
+            f"an apply was interrupted while submitting this manifest, and {why}; "
+            f"find the right submission with `omicform status --history` and record it with "
+            f"`omicform import {item.address} ID`"
         ),
         before=before,
     )
+
+
+def _one_intent_at_a_time(changes: list[Change], state: State) -> list[Change]:
+    """Manifest posts wait for every unsettled intent to be settled first.
+
+    Two unsettled intents could claim the same submission in NeMO's history; posting only
+    after the others settle keeps their windows apart.
+    """
+    unsettled = tuple(
+        c.address for c in changes if c.kind == "nemo_manifests" and _has_intent(state, c.address)
+    )
+    if not unsettled:
+        return changes
+    return [
+        replace(c, depends_on=c.depends_on + tuple(a for a in unsettled if a != c.address))
+        if c.kind == "nemo_manifests" and c.action in ("submit", "resubmit")
+        else c
+        for c in changes
+    ]
+
+
+def _has_intent(state: State, address: str) -> bool:
+    resource = state.get(address)
+    return resource is not None and bool(resource.pending)
 
 
 # -- forgetting, targeting, refresh-only ------------------------------------------------------
@@ -491,7 +532,7 @@ def _targeted(changes: list[Change], targets: Collection[str]) -> list[Change]:
 
 def _as_refresh(change: Change) -> Change:
     """Refresh-only: nothing is written remotely; apply only records what was read."""
-    if change.action in ("no-op", "wait"):
+    if change.action in ("no-op", "wait", "adopt"):
         return change
     return Change(
         address=change.address,

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
 from omicform.checks.preflight import LocalFiles
 from omicform.connections import Connections
 from omicform.desired.model import DesiredState
+from omicform.errors import NotFound, PlanError
+from omicform.refresh.intents import settle, submission_data
 from omicform.refresh.snapshot import Snapshot
 from omicform.refresh.staging import PAGE_SIZE, read_records
-from omicform.services.nemo import Submission
+from omicform.services.nemo import NemoService, Submission
 from omicform.services.nmdc import StagingKind
 from omicform.state.model import State
 
 # Past this many submissions to look at, listing (100 a page) costs fewer requests than GETs.
 NEMO_LIST_THRESHOLD = 3
-# A submission created this long before an interrupted POST started cannot be its result.
-CLOCK_SLACK = dt.timedelta(minutes=5)
 
 
 def refresh(
@@ -104,7 +103,10 @@ def _refresh_runs(
             continue
         if resource.run.get("status") in ("COMPLETE", "FAIL"):
             continue  # finished runs never change: no request
-        run = connections.nmdc.get_run(str(resource.run["id"]))
+        try:
+            run = connections.nmdc.get_run(str(resource.run["id"]))
+        except NotFound:
+            raise _gone(item.address, f"NMDC run {resource.run['id']}") from None
         snapshot.add(item.address, {"run": {"id": run.id, "status": run.status}})
 
 
@@ -116,59 +118,50 @@ def _refresh_submissions(
     wanted: set[str] | None,
 ) -> None:
     tracked: dict[str, str] = {}  # submission id -> address
-    pending: list[tuple[str, dict[str, Any]]] = []
+    pending: dict[str, dict[str, Any]] = {}
     for item in desired.manifests:
         resource = state.get(item.address)
         if not _in(item.address, wanted) or resource is None:
             continue
         if resource.pending:
-            pending.append((item.address, resource.pending))
+            pending[item.address] = resource.pending
         elif resource.submission and resource.submission.get("state") != "complete":
             tracked[str(resource.submission["id"])] = item.address
     if not tracked and not pending:
         return
     nemo = connections.nemo
-    listed: list[Submission] | None = None
-    if pending or len(tracked) > NEMO_LIST_THRESHOLD:
-        listed = list(nemo.list_submissions())
-        by_id = {s.id: s for s in listed}
+    if len(tracked) > NEMO_LIST_THRESHOLD:
+        by_id = {s.id: s for s in nemo.list_submissions()}
         found = {sid: by_id.get(sid) for sid in tracked}
     else:
-        found = {sid: nemo.get_submission(sid) for sid in tracked}
+        found = {sid: _get_submission(nemo, sid) for sid in tracked}
     for sid, address in tracked.items():
         submission = found.get(sid)
-        snapshot.add(address, {"submission": submission_data(submission)} if submission else None)
-    if pending and listed is not None:
-        known = {
-            str(r.submission["id"]) for r in state.resources.values() if r.submission is not None
-        }
-        for address, intent in pending:
-            started = dt.datetime.fromisoformat(str(intent["started_at"]))
-            candidates = [
-                submission_data(s)
-                for s in listed
-                if s.id not in known and _aware(s.creation) >= started - CLOCK_SLACK
-            ]
-            snapshot.add(address, {"candidates": candidates})
+        if submission is None:
+            raise _gone(address, f"NeMO submission {sid}")
+        snapshot.add(address, {"submission": submission_data(submission)})
+    if pending:
+        for address, settled in settle(pending, state, nemo).items():
+            snapshot.add(address, settled)
 
 
-def submission_data(submission: Submission) -> dict[str, Any]:
-    """A submission as plain data, for plans and state."""
-    return {
-        "id": submission.id,
-        "state": submission.state,
-        "creation": _aware(submission.creation).isoformat(),
-        "policy": submission.policy,
-        "next_step": submission.next_step,
-        "steps": [
-            {"name": s.name, "success": s.success, "date": s.date, "msg": s.msg}
-            for s in submission.steps
-        ],
-    }
+def _get_submission(nemo: NemoService, submission_id: str) -> Submission | None:
+    try:
+        return nemo.get_submission(submission_id)
+    except NotFound:
+        return None
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+def _gone(address: str, what: str) -> PlanError:
+    return PlanError(
+        f"{what}, recorded in state, no longer exists on the service",
+        field=address,
+        hint=(
+            f"If it was removed on purpose (or the service was reset), "
+            f"`omicform state forget {address}` drops it from state and the next plan "
+            "submits again. Check the service URL first if you did not expect this."
+        ),
+    )
 
 
 def _in(address: str, wanted: set[str] | None) -> bool:

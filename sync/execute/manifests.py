@@ -1,0 +1,216 @@
+"""NeMO manifests: every POST makes a new submission, so each is posted at most once.
+
+The POST is preceded by an intent in state (after a successful login, so a failure there
+leaves none) and followed by the submission's id; an answer that is neither a success
+nor a refusal leaves the intent for the next plan to settle from NeMO's history
+(`refresh/intents.py`). One intent is unsettled at a time across the workspace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Any
+
+from omicform.desired.documents import sha256
+from omicform.errors import OmicformError, OutcomeUnknown, ServiceError, ServiceUnreachable
+from omicform.execute.context import Context, Outcome
+from omicform.plan.model import Change
+from omicform.refresh.intents import settle, submission_data
+from omicform.services.settings import HttpSettings
+from omicform.state.model import ResourceState
+
+
+def carry_out_manifest(change: Change, ctx: Context) -> Outcome:
+    """Submits, adopts or follows one NeMO manifest."""
+    current = ctx.recorder.get(change.address)
+    base = current or ResourceState(change.address, "nemo_manifests", change.key)
+    if change.action in ("no-op", "wait", "adopt"):
+        submission = change.detail.get("adopt") or change.detail.get("submission")
+        if submission:
+            base = base.evolve(submission=submission, pending=None)
+            if change.detail.get("adopt"):
+                base = base.evolve(content_hash=change.detail.get("content_hash"))
+            ctx.recorder.put(base)
+        if change.action in ("wait", "adopt") and ctx.wait and base.submission:
+            return _follow_submission(change, base, ctx)
+        return Outcome(change.address, change.action, "done", change.reason)
+    path = Path(str(change.detail["file"]))
+    content = path.read_bytes()
+    content_hash = sha256(content)
+    if content_hash != change.detail.get("content_hash"):
+        raise OmicformError(
+            f"{path} changed since the plan was made",
+            hint="Run `omicform plan` again and review the new plan.",
+        )
+    with ctx.nemo_submit_lock:
+        if ctx.stop.is_set():  # interrupted while queued behind another post: post nothing new
+            return Outcome(change.address, change.action, "not started")
+        recorded = _post_manifest(change, base, content, path.name, content_hash, ctx)
+    submission_id = (recorded.submission or {}).get("id")
+    if ctx.wait:
+        return _follow_submission(change, recorded, ctx)
+    return Outcome(change.address, change.action, "done", f"submission {submission_id}")
+
+
+def _post_manifest(
+    change: Change,
+    base: ResourceState,
+    content: bytes,
+    file_name: str,
+    content_hash: str,
+    ctx: Context,
+) -> ResourceState:
+    nemo = ctx.connections.nemo
+    _refuse_beside_unsettled(change, ctx)
+    # Log in first: a failure there sends nothing, so it must leave no intent behind.
+    nemo.login()
+    # Written just before the POST: if the answer is never recorded, the next plan settles
+    # it from NeMO's history (refresh/intents.py) instead of posting a duplicate.
+    started = _utcnow()
+    intent = {
+        "action": change.action,
+        "started_at": started.isoformat(),
+        "deadline": (started + _request_span(nemo.settings.http)).isoformat(),
+        "content_hash": content_hash,
+    }
+    ctx.recorder.put(base.evolve(pending=intent))
+    try:
+        submission_id = nemo.submit(content, file_name)
+    except ServiceError as exc:
+        if _provably_not_created(exc):
+            ctx.recorder.put(base.evolve(pending=None))
+            raise
+        # Outcome unknown: the intent stays, with the end of the request narrowing its window.
+        unknown = {**intent, "ended_at": _utcnow().isoformat()}
+        ctx.recorder.put(base.evolve(pending=unknown))
+        settled = _settle_now(change, base.evolve(content_hash=content_hash), unknown, ctx)
+        if settled is not None:
+            return settled
+        if isinstance(exc, OutcomeUnknown):
+            raise
+        raise OutcomeUnknown(
+            f"NeMO's answer to the manifest POST was not a success with an id nor a refusal "
+            f"({exc.status}); it may have been received",
+            service=exc.service,
+            method=exc.method,
+            path=exc.path,
+        ) from None
+    recorded = base.evolve(
+        pending=None,
+        content_hash=content_hash,
+        submission={
+            "id": submission_id,
+            "state": "in-progress",
+            "steps": [],
+            "next_step": "manifest_validated",
+            "creation": started.isoformat(),
+        },
+    )
+    ctx.recorder.put(recorded)
+    return recorded
+
+
+def _settle_now(
+    change: Change, base: ResourceState, intent: dict[str, Any], ctx: Context
+) -> ResourceState | None:
+    """Right after an unclear answer, adopts the submission if NeMO's history shows it
+    beyond doubt; otherwise the intent stays for the next plan.
+
+    Settling now, not only at the next plan, leaves another run of the same account only
+    the seconds until this search to post something that could be mistaken for ours.
+    """
+    try:
+        found = settle({change.address: intent}, ctx.recorder.state, ctx.connections.nemo)
+    except OmicformError:
+        return None
+    settled = found[change.address]
+    if settled["doubts"] or len(settled["candidates"]) != 1:
+        return None
+    recorded = base.evolve(pending=None, submission=settled["candidates"][0])
+    ctx.recorder.put(recorded)
+    return recorded
+
+
+def _provably_not_created(exc: ServiceError) -> bool:
+    """Nothing was created: the request never left, or NeMO refused it outright (4xx).
+
+    Anything else (a 5xx, a 2xx or 3xx the client could not read as a success with an id,
+    a dropped connection) may have created a submission.
+    """
+    if isinstance(exc, OutcomeUnknown):
+        return False
+    if isinstance(exc, ServiceUnreachable):
+        return True  # the transport raises it only when the request provably never left
+    return exc.status is not None and 400 <= exc.status < 500 and exc.status != 408
+
+
+def _refuse_beside_unsettled(change: Change, ctx: Context) -> None:
+    """One unsettled intent at a time across the workspace (see refresh/intents.py)."""
+    others = sorted(
+        r.address
+        for r in ctx.recorder.state.resources.values()
+        if r.pending and r.address != change.address
+    )
+    if others:
+        raise OmicformError(
+            f"not posted: the submission of {', '.join(others)} is still unsettled",
+            hint="Run `omicform plan` to settle it from NeMO's history, then apply again.",
+        )
+
+
+def _request_span(http: HttpSettings) -> dt.timedelta:
+    """The latest a POST started now could still reach NeMO: its timeouts, and a margin."""
+    return dt.timedelta(seconds=http.connect_timeout + http.timeout + 30)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _follow_submission(change: Change, resource: ResourceState, ctx: Context) -> Outcome:
+    nemo = ctx.connections.nemo
+    submission_id = str((resource.submission or {})["id"])
+    deadline = time.monotonic() + ctx.wait_timeout
+    last_step: str | None = None
+    while True:
+        found = nemo.get_submission(submission_id)
+        data = submission_data(found)
+        resource = resource.evolve(submission=data)
+        ctx.recorder.put(resource)
+        if found.next_step != last_step:
+            last_step = found.next_step
+            ctx.progress(
+                change.address, f"submission {submission_id}: {found.state}, {last_step or 'done'}"
+            )
+        if found.complete:
+            if found.success:
+                return Outcome(
+                    change.address, change.action, "done", f"submission {submission_id} complete"
+                )
+            failed = found.failed_step
+            what = f"{failed.name}: {failed.msg}" if failed else "a step failed"
+            return Outcome(
+                change.address,
+                change.action,
+                "failed",
+                f"submission {submission_id} failed at {what}",
+            )
+        if time.monotonic() >= deadline:
+            return Outcome(
+                change.address,
+                change.action,
+                "done",
+                f"submission {submission_id} still at {found.next_step}; "
+                "`omicform status` follows it",
+            )
+        ctx.sleep(ctx.poll_interval)
+        if ctx.stop.is_set():
+            return Outcome(
+                change.address,
+                change.action,
+                "done",
+                f"submission {submission_id} at {found.next_step}; not followed further "
+                "(interrupted); `omicform status` follows it",
+            )
