@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from omicform.cli import main
 from omicform.errors import ConfigError
 from omicform.state import LineageMismatch, ResourceState, State, StateStore, StateWriteFailed
-from omicform.state.lock import HolderAlive, StateLock, force_unlock, lock_path
+from omicform.state.lock import HolderAlive, StateLock, StateLocked, force_unlock, lock_path
 from omicform.state.store import default_pin_path
 
 TASK_A = ResourceState("globus_tasks.a", "globus_tasks", "a", fields={"task_status": "A"})
@@ -208,3 +208,10 @@ def test_a_lock_released_by_its_holder_lets_the_next_run_in(tmp_path: Path) -> N
     started = time.monotonic()
     with StateLock(state, operation="apply"):
         assert time.monotonic() - started < 1
+
+
+def test_a_lock_that_cannot_be_created_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with pytest.raises(StateLocked, match="cannot create the lock"):
+        StateLock(blocker / "s.json", operation="apply").acquire()

@@ -83,6 +83,12 @@ class StateLock:
                     raise StateLocked(f"the state is locked by {_describe(holder)}") from None
                 self._sleep(0.2)
                 continue
+            except OSError as exc:
+                raise StateLocked(
+                    f"cannot create the lock {self.path}: {exc.strerror or exc}",
+                    hint="Make the state's folder writable, or pass --state PATH to a "
+                    "writable place.",
+                ) from None
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(me, handle)
             return
