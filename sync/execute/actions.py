@@ -20,6 +20,7 @@ from omicform.errors import (
     OmicformError,
     OutcomeUnknown,
     ServerFailed,
+    ServiceError,
 )
 from omicform.execute.context import Context, Outcome
 from omicform.execute.manifests import carry_out_manifest
@@ -56,26 +57,41 @@ def _identifiers(change: Change, ctx: Context) -> Outcome:
     missing = int(detail["count"]) - len(have)
     if missing <= 0:  # minted meanwhile (a rerun after a crash that recorded them)
         return Outcome(change.address, "mint", "done", "already minted")
+    schema_class = str(detail["schema_class"])
     try:
-        ids = ctx.connections.nmdc.mint(str(detail["schema_class"]), missing)
-    except OutcomeUnknown as exc:
-        raise OutcomeUnknown(
-            "minting may have spent ids that were never recorded; the next apply mints again "
-            "(unused ids are harmless)",
-            service=exc.service,
-            method=exc.method,
-            path=exc.path,
-        ) from None
+        ids = ctx.connections.nmdc.mint(schema_class, missing)
+    except ServiceError as exc:
+        # Ids minted by earlier chunks exist: record them, so the next apply mints only the rest.
+        if exc.completed:
+            _record_minted(change, schema_class, tuple(have) + exc.completed, ctx)
+        if isinstance(exc, OutcomeUnknown):
+            raise OutcomeUnknown(
+                "minting may have spent ids that were never recorded; the next apply mints "
+                "the rest (unused ids are harmless)",
+                service=exc.service,
+                method=exc.method,
+                path=exc.path,
+                url=exc.url,
+                completed=exc.completed,
+            ) from None
+        raise
+    _record_minted(change, schema_class, tuple(have) + tuple(ids), ctx)
+    shown = ", ".join(ids) if len(ids) <= 10 else f"{len(ids)} ids ({ids[0]} ... {ids[-1]})"
+    return Outcome(change.address, "mint", "done", f"minted {shown}")
+
+
+def _record_minted(
+    change: Change, schema_class: str, minted: tuple[str, ...], ctx: Context
+) -> None:
     ctx.recorder.put(
         ResourceState(
             address=change.address,
             kind="identifiers",
             key=change.key,
-            schema_class=str(detail["schema_class"]),
-            minted=tuple(have) + tuple(ids),
+            schema_class=schema_class,
+            minted=minted,
         )
     )
-    return Outcome(change.address, "mint", "done", f"minted {', '.join(ids)}")
 
 
 # -- staging records --------------------------------------------------------------------------
