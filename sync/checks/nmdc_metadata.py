@@ -17,6 +17,8 @@ from typing import Any
 
 import jsonschema
 
+from omicform.desired.display import SHOWN_CHARS, safe_message, safe_name
+
 # The variant with each class's own id pattern (nmdc:dobj-..., nmdc:sty-...): the one the
 # NMDC server validates with.
 SCHEMA_FILE = "nmdc_materialized_patterns.schema.json"
@@ -54,7 +56,11 @@ class SchemaIssue:
 
 
 def schema_issues(document: Any) -> list[SchemaIssue]:
-    """Every schema problem of an nmdc:Database, in document order."""
+    """Every schema problem of an nmdc:Database, in document order.
+
+    Messages quote the document's values: they are escaped and cut, so a 1 MB string or
+    an ANSI escape in a document cannot flood or trick the terminal.
+    """
     if not isinstance(document, Mapping):
         return [SchemaIssue("document", None, "an nmdc:Database must be a JSON object")]
     issues: list[SchemaIssue] = []
@@ -62,16 +68,23 @@ def schema_issues(document: Any) -> list[SchemaIssue]:
     known = schema.get("properties", {}) if isinstance(schema, Mapping) else {}
     for name in document:
         if name not in known and name != "@type":
-            issues.append(SchemaIssue(str(name), None, "not a collection of nmdc:Database"))
-    for error in _validator().iter_errors(dict(document)):
-        path = list(error.absolute_path)
-        collection = str(path[0]) if path else "document"
-        index = path[1] if len(path) > 1 and isinstance(path[1], int) else None
-        where = "/".join(str(p) for p in path[1:])
-        issues.append(
-            SchemaIssue(collection, index, f"{where}: {error.message}" if where else error.message)
-        )
+            issues.append(
+                SchemaIssue(safe_name(str(name)), None, "not a collection of nmdc:Database")
+            )
+    try:
+        for error in _validator().iter_errors(dict(document)):
+            issues.append(_issue(list(error.absolute_path), error.message))
+    except RecursionError:
+        issues.append(SchemaIssue("document", None, "nested too deeply to check"))
     return issues
+
+
+def _issue(path: list[Any], message: str) -> SchemaIssue:
+    collection = safe_name(str(path[0])) if path else "document"
+    index = path[1] if len(path) > 1 and isinstance(path[1], int) else None
+    where = safe_message("/".join(str(p) for p in path[1:]), SHOWN_CHARS)
+    text = safe_message(message)
+    return SchemaIssue(collection, index, f"{where}: {text}" if where else text)
 
 
 def check_database(document: Any) -> dict[str, list[str]]:

@@ -1,4 +1,8 @@
-"""Every local check, run before the first request: bad input never reaches a service."""
+"""Every local check, run before the first request: bad input never reaches a service.
+
+`preflight` (plan, apply) stops at the first problem; `collect_local` (validate) reports
+every one. Both run the same checks.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from omicform.desired.display import safe_message
 from omicform.desired.documents import ManifestFile, MetadataDocument, read_manifest, read_metadata
-from omicform.desired.model import DesiredState
+from omicform.desired.files import decode_utf8, read_user_file
+from omicform.desired.model import DesiredState, MetadataSubmission, NemoManifest
+from omicform.desired.problems import Problems
 from omicform.desired.references import resolver
-from omicform.errors import PlanError
+from omicform.errors import ConfigError, PlanError
 
 if TYPE_CHECKING:
     from omicform.checks.nmdc_metadata import SchemaIssue
@@ -46,10 +53,63 @@ def preflight(desired: DesiredState, minted: Mapping[str, Sequence[str]]) -> Loc
     return files
 
 
+def collect_local(
+    desired: DesiredState,
+    minted: Mapping[str, Sequence[str]],
+    problems: Problems,
+    warnings: Problems,
+) -> None:
+    """The same checks as `preflight`, adding every problem (and warning) found."""
+    for item in desired.metadata:
+        try:
+            _metadata_into(item, desired, minted, problems)
+        except ConfigError as error:
+            problems.add(error)
+    for manifest in desired.manifests:
+        try:
+            _manifest_into(manifest, problems, warnings)
+        except ConfigError as error:
+            problems.add(error)
+
+
+def _metadata_into(
+    item: MetadataSubmission,
+    desired: DesiredState,
+    minted: Mapping[str, Sequence[str]],
+    problems: Problems,
+) -> None:
+    document = read_metadata(item, desired, minted)
+    for issue in metadata_problems(document, desired, minted):
+        problems.add(
+            ConfigError(
+                issue.message,
+                file=str(item.path),
+                line=issue_line(item.path, document, issue),
+                field=f"{item.address}: {issue.collection}",
+            )
+        )
+
+
+def _manifest_into(manifest: NemoManifest, problems: Problems, warnings: Problems) -> None:
+    from omicform.checks.nemo_manifest import check_manifest
+
+    content = read_user_file(manifest.path, field=manifest.address)
+    report = check_manifest(content, file_name=manifest.path.name, strict=manifest.strict)
+    for issue in report.issues:
+        error = ConfigError(
+            safe_message(issue.message),
+            file=str(manifest.path),
+            line=issue.line,
+            field=issue.column or manifest.address,
+        )
+        (problems if issue.severity == "error" else warnings).add(error)
+
+
 def issue_line(path: Path, document: MetadataDocument, issue: SchemaIssue) -> int:
     from omicform.checks.nmdc_metadata import line_of
 
-    return line_of(path.read_text(encoding="utf-8"), document.template_json, issue)
+    text = decode_utf8(read_user_file(path), str(path))
+    return line_of(text, document.template_json, issue)
 
 
 def metadata_problems(

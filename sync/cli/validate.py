@@ -1,17 +1,22 @@
-"""`omicform validate`: every offline check, no credentials, nothing sent."""
+"""`omicform validate`: every offline check, no credentials, nothing sent.
+
+It runs the same checks as plan does before its first request, but reports every problem
+(up to a bound) rather than the first, one per line as `file:line: field: message`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+from rich.console import Console
 from rich.text import Text
 
-from omicform.checks.nemo_manifest import check_manifest
-from omicform.checks.preflight import issue_line, metadata_problems
+from omicform.checks.preflight import collect_local
+from omicform.checks.projects import undeclared_projects
 from omicform.cli.common import EXIT_ERROR, config_option, console, handles_errors
-from omicform.desired.documents import read_metadata
-from omicform.desired.load import load_desired
+from omicform.desired.load import collect_desired
+from omicform.desired.problems import Problems
 
 
 @click.command("validate")
@@ -24,26 +29,16 @@ def validate_command(config: Path) -> None:
     Example:
       omicform validate -f omicform.yaml
     """
-    desired = load_desired(config)
-    out = console()
-    problems = 0
-    for item in desired.metadata:
-        document = read_metadata(item, desired, {})
-        for problem in metadata_problems(document, desired, {}):
-            line = issue_line(item.path, document, problem)
-            out.print(Text.assemble(("error", "red"), f" {item.path}:{line}: {problem}"))
-            problems += 1
-    for manifest in desired.manifests:
-        report = check_manifest(
-            manifest.path.read_bytes(), file_name=manifest.path.name, strict=manifest.strict
-        )
-        for issue in report.issues:
-            style = "red" if issue.severity == "error" else "yellow"
-            where = issue.location(str(manifest.path))
-            out.print(Text.assemble((issue.severity, style), f" {where}: {issue.message}"))
-            problems += issue.severity == "error"
+    problems, warnings = Problems(), Problems()
+    desired = collect_desired(config, problems)
+    collect_local(desired, {}, problems, warnings)
+    for warning in undeclared_projects(desired):
+        warnings.add(warning)
+    err = console(stderr=True)
+    _report(err, warnings, "warning", "yellow")
+    _report(err, problems, "error", "red")
     if problems:
-        out.print(f"\n[bold red]{problems} problem(s) found.[/]")
+        err.print(f"\n[bold red]{problems.count} problem(s) found.[/]")
         raise SystemExit(EXIT_ERROR)
     counts = {
         "objects": len(desired.objects),
@@ -52,4 +47,22 @@ def validate_command(config: Path) -> None:
         "manifests": len(desired.manifests),
     }
     summary = ", ".join(f"{n} {what}" for what, n in counts.items())
-    out.print(f"[bold green]Success![/] The configuration is valid ({summary}).")
+    if warnings:
+        console().print(f"[bold yellow]Valid, with {warnings.count} warning(s).[/] ({summary}).")
+        return
+    console().print(f"[bold green]Success![/] The configuration is valid ({summary}).")
+
+
+def _report(out: Console, problems: Problems, label: str, style: str) -> None:
+    """Each as `file:line: field: message`; a hint only when it differs from the last one."""
+    last_hint = ""
+    for problem in problems.kept:
+        if label == "error":
+            out.print(Text(problem.message, style=style))
+        else:
+            out.print(Text.assemble((f"{label}: ", style), problem.message))
+        if problem.hint and problem.hint != last_hint:
+            out.print(Text.assemble(("  hint: ", "dim"), problem.hint))
+        last_hint = problem.hint
+    if problems.hidden:
+        out.print(f"... and {problems.hidden} more {label}(s) not shown.")

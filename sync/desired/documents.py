@@ -9,9 +9,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from omicform.checks.nemo_manifest import ManifestReport, check_manifest
+from omicform.desired.display import safe_message
+from omicform.desired.files import read_user_file
+from omicform.desired.jsonfile import parse_json
 from omicform.desired.load import check_references
 from omicform.desired.model import DesiredState, MetadataSubmission, NemoManifest, Origin
-from omicform.desired.references import Unresolved, parse_tree, references_in, resolver
+from omicform.desired.references import (
+    ReferenceSyntaxError,
+    Unresolved,
+    parse_tree,
+    references_in,
+    resolver,
+)
 from omicform.errors import ConfigError
 
 
@@ -40,32 +49,29 @@ class MetadataDocument:
 def read_metadata(
     item: MetadataSubmission, desired: DesiredState, minted: Mapping[str, Sequence[str]]
 ) -> MetadataDocument:
-    raw = item.path.read_bytes()
+    raw = read_user_file(item.path, field=item.address)
     try:
-        document = json.loads(raw)
-    except UnicodeDecodeError:
-        raise ConfigError("not UTF-8 text", file=str(item.path), field=item.address) from None
-    except json.JSONDecodeError as exc:
+        document = parse_json(raw, str(item.path), item.address)
+        if not isinstance(document, dict):
+            raise ConfigError(
+                'an nmdc:Database must be a JSON object such as {"study_set": [...]}',
+                file=str(item.path),
+                line=1,
+                field=item.address,
+            )
+        template = parse_tree(document)
+        where = Origin(str(item.path), 1)
+        check_references(desired, [(ref, where, item.address) for ref in references_in(template)])
+        try:
+            resolved = resolver(minted)(template)
+        except Unresolved:
+            resolved = None
+    except ReferenceSyntaxError as exc:
+        raise ConfigError(str(exc), file=str(item.path), field=item.address) from None
+    except RecursionError:
         raise ConfigError(
-            f"not valid JSON: {exc.msg} (column {exc.colno})",
-            file=str(item.path),
-            line=exc.lineno,
-            field=item.address,
+            "nested too deeply to read", file=str(item.path), field=item.address
         ) from None
-    if not isinstance(document, dict):
-        raise ConfigError(
-            'an nmdc:Database must be a JSON object such as {"study_set": [...]}',
-            file=str(item.path),
-            line=1,
-            field=item.address,
-        )
-    template = parse_tree(document)
-    where = Origin(str(item.path), 1)
-    check_references(desired, [(ref, where, item.address) for ref in references_in(template)])
-    try:
-        resolved = resolver(minted)(template)
-    except Unresolved:
-        resolved = None
     return MetadataDocument(item, sha256(raw), template, resolved, document)
 
 
@@ -81,13 +87,13 @@ class ManifestFile:
 
 
 def read_manifest(item: NemoManifest) -> ManifestFile:
-    content = item.path.read_bytes()
+    content = read_user_file(item.path, field=item.address)
     report = check_manifest(content, file_name=item.path.name, strict=item.strict)
     if report.errors:
         first = report.errors[0]
         more = f" (and {len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
         raise ConfigError(
-            first.message + more,
+            safe_message(first.message) + more,
             file=str(item.path),
             line=first.line,
             field=first.column or item.address,

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from omicform.desired.display import shown
 from omicform.services.nmdc import StagingKind
 
 FieldType = Literal["str", "int", "datetime"]
@@ -81,18 +82,22 @@ def coerce(spec: FieldSpec, value: Any, *, from_text: bool = False) -> Any:
         if isinstance(value, str):
             return value
         # YAML reads 503568 as a number and 0123 as octal: guessing back would corrupt ids.
-        raise FieldTypeError(
-            f"expected text, got {type(value).__name__} {value!r}; put it in quotes"
-        )
+        raise FieldTypeError(f"expected text, got {_described(value)}; put it in quotes")
     if spec.type == "int":
         if isinstance(value, bool):
-            raise FieldTypeError(f"expected a whole number, got {value!r}")
+            raise FieldTypeError(f"expected a whole number, got {shown(value)}")
         if isinstance(value, int):
             return value
         if from_text and isinstance(value, str) and value.strip().lstrip("-").isdigit():
             return int(value.strip())
-        raise FieldTypeError(f"expected a whole number, got {value!r}")
+        raise FieldTypeError(f"expected a whole number, got {shown(value)}")
     return _datetime_text(value)
+
+
+def _described(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return shown(value)
+    return f"{type(value).__name__} {shown(value)}"
 
 
 def _datetime_text(value: Any) -> str:
@@ -103,12 +108,14 @@ def _datetime_text(value: Any) -> str:
             moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             raise FieldTypeError(
-                f"expected a date and time like 2023-01-01T00:00:00Z, got {value!r}"
+                f"expected a date and time like 2023-01-01T00:00:00Z, got {shown(value)}"
             ) from None
         if "T" not in value and " " not in value.strip():
-            raise FieldTypeError(f"expected a date and time, not only a date: {value!r}")
+            raise FieldTypeError(f"expected a date and time, not only a date: {shown(value)}")
     else:
-        raise FieldTypeError(f"expected a date and time like 2023-01-01T00:00:00Z, got {value!r}")
+        raise FieldTypeError(
+            f"expected a date and time like 2023-01-01T00:00:00Z, got {shown(value)}"
+        )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)  # the server stores naive UTC
     return (

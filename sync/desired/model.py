@@ -45,10 +45,20 @@ class DesiredObject:
     fields: Mapping[str, Any]
     origin: Origin
     field_lines: Mapping[str, int] = field(default_factory=dict)
+    # Where each field was written, when not in the entry's own file: a table row's
+    # `defaults:` come from the YAML file, its cells from the table.
+    field_origins: Mapping[str, Origin] = field(default_factory=dict)
 
     @property
     def address(self) -> str:
         return f"{self.kind.value}.{self.key}"
+
+    def origin_of(self, name: str) -> Origin:
+        """Where field `name` was written (the entry itself when it was not)."""
+        where = self.field_origins.get(name)
+        if where is not None:
+            return where
+        return Origin(self.origin.file, self.field_lines.get(name, self.origin.line))
 
 
 @dataclass(frozen=True)

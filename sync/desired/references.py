@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from omicform.desired.display import shown
 from omicform.desired.model import Reference, Template
 
 _REFERENCE = re.compile(r"\$\{identifiers\.([A-Za-z0-9_.-]+)\[(\d+)\]\}")
@@ -26,7 +27,7 @@ def parse_text(text: str) -> str | Reference | Template:
         ref = _REFERENCE.fullmatch(match.group(0))
         if ref is None:
             raise ReferenceSyntaxError(
-                f"unknown reference {match.group(0)}; write ${{identifiers.NAME[INDEX]}}"
+                f"unknown reference {shown(match.group(0))}; write ${{identifiers.NAME[INDEX]}}"
             )
         if match.start() > position:
             parts.append(text[position : match.start()])

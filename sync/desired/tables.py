@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from omicform.desired.display import shown
+from omicform.desired.files import decode_utf8, is_file, read_user_file
 from omicform.desired.model import Origin
 from omicform.errors import ConfigError
 
@@ -17,31 +19,53 @@ class Row:
     values: dict[str, str]
 
 
-def read_table(path: Path, declared_at: Origin) -> Iterator[Row]:
-    """Rows of a CSV (`.csv`) or tab-separated file, header first; cells are text."""
-    if not path.is_file():
+@dataclass(frozen=True)
+class Header:
+    line: int
+    names: list[str]
+
+
+def read_table(path: Path, declared_at: Origin) -> Iterator[Row | Header | ConfigError]:
+    """The header (first), then the rows of a CSV (`.csv`) or tab-separated file.
+
+    A row with the wrong number of cells is yielded as its error, so every one is reported.
+
+    Cells are text. A malformed line (a cell over the csv module's 128 KiB limit, a NUL)
+    is an error naming its line.
+    """
+    if not is_file(path):
         raise ConfigError(
-            f"no such table: {path}", file=declared_at.file, line=declared_at.line, field="from"
+            f"no such table: {shown(str(path), 200)}",
+            file=declared_at.file,
+            line=declared_at.line,
+            field="from",
         )
     delimiter = "," if path.suffix.lower() == ".csv" else "\t"
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the table: {exc}", file=str(path)) from None
+    text = decode_utf8(read_user_file(path), str(path), bom=True)
     reader = csv.reader(text.splitlines(), delimiter=delimiter)
     header: list[str] | None = None
-    for number, cells in enumerate(reader, start=1):
-        if not any(c.strip() for c in cells):
-            continue
-        if header is None:
-            header = [c.strip() for c in cells]
-            continue
-        if len(cells) != len(header):
-            raise ConfigError(
-                f"expected {len(header)} cells like the header, found {len(cells)}",
-                file=str(path),
-                line=number,
-            )
-        yield Row(number, {h: c.strip() for h, c in zip(header, cells, strict=True)})
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [c.strip() for c in cells]
+                yield Header(number, header)
+                continue
+            if len(cells) != len(header):
+                yield ConfigError(
+                    f"expected {len(header)} cells like the header, found {len(cells)}",
+                    file=str(path),
+                    line=number,
+                )
+                continue
+            yield Row(number, {h: c.strip() for h, c in zip(header, cells, strict=True)})
+    except csv.Error as exc:
+        raise ConfigError(
+            f"not a readable table: {exc}",
+            file=str(path),
+            line=reader.line_num,
+            hint="Cells are at most 131,072 characters and hold no NUL character.",
+        ) from None
     if header is None:
         raise ConfigError("the table is empty: it needs a header row", file=str(path), line=1)

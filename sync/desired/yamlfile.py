@@ -2,6 +2,11 @@
 
 Plain PyYAML keeps the last of two equal keys without a word; in a desired-state file that
 would silently drop an object, so here it is an error naming both lines.
+
+The file may also come from someone hostile (a pull request that CI plans), so what would
+hang, exhaust memory or trick a terminal is refused up front with a plain error: aliases
+that expand past a bound ("billion laughs"), nesting too deep for the parser, NUL and other
+characters YAML forbids, bytes that are not UTF-8, and control characters in keys.
 """
 
 from __future__ import annotations
@@ -11,7 +16,15 @@ from typing import Any
 
 import yaml
 
+from omicform.desired.display import has_unsafe, shown
+from omicform.desired.files import decode_utf8, read_user_file
 from omicform.errors import ConfigError
+
+# Nodes that aliases may add beyond those written: generous for `<<: *defaults` merged into
+# ten thousand entries, a million times short of a 600-byte alias bomb's expansion.
+MAX_ALIAS_NODES = 1_000_000
+MAX_DEPTH = 100  # levels of `[`/`{` nesting
+MAX_KEY_CHARS = 1024  # PyYAML's own limit for plain keys; `? key` could otherwise be any size
 
 
 class LineMap(dict[str, Any]):
@@ -29,21 +42,50 @@ class LineMap(dict[str, Any]):
 class _StrictLoader(yaml.SafeLoader):
     path = "<string>"
 
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        # PyYAML's scanner looks ahead over every open `[`/`{` for a possible key, which
+        # is quadratic: 100,000 of them take seconds before recursion fails. Stop early.
+        if self.flow_level >= MAX_DEPTH:
+            raise ConfigError(
+                f"nested more than {MAX_DEPTH} levels deep",
+                file=self.path,
+                line=self.line + 1,
+                hint="A desired-state file needs a few levels of nesting.",
+            )
+        super().fetch_flow_collection_start(TokenClass)
+
+
+def _key_name(loader: _StrictLoader, key_node: yaml.Node) -> str:
+    key = loader.construct_object(key_node, deep=True)
+    line = key_node.start_mark.line + 1
+    if not isinstance(key, (str, int, float)) or isinstance(key, bool):
+        raise ConfigError(
+            f"keys must be plain strings, not {shown(key)}", file=loader.path, line=line
+        )
+    name = str(key)
+    if has_unsafe(name):
+        raise ConfigError(
+            f"the key {shown(name)} holds a control or invisible character",
+            file=loader.path,
+            line=line,
+            hint="Keys are names: remove the escape, line break, NUL or bidi character.",
+        )
+    if len(name) > MAX_KEY_CHARS:
+        raise ConfigError(
+            f"a key of {len(name):,} characters ({shown(name)}); keys are at most "
+            f"{MAX_KEY_CHARS:,}",
+            file=loader.path,
+            line=line,
+        )
+    return name
+
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineMap:
     loader.flatten_mapping(node)
     result = LineMap()
     result.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
-            raise ConfigError(
-                "keys must be plain strings",
-                file=loader.path,
-                line=key_node.start_mark.line + 1,
-                field=str(key),
-            )
-        name = str(key)
+        name = _key_name(loader, key_node)
         line = key_node.start_mark.line + 1
         if name in result:
             raise ConfigError(
@@ -58,22 +100,46 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> LineMap
     return result
 
 
+def _construct_int(loader: _StrictLoader, node: yaml.ScalarNode) -> int:
+    try:
+        return int(yaml.constructor.SafeConstructor.construct_yaml_int(loader, node))
+    except ValueError:  # Python refuses to convert more than 4,300 digits
+        raise ConfigError(
+            f"a number of {len(node.value):,} digits is too long",
+            file=loader.path,
+            line=node.start_mark.line + 1,
+            hint="Put ids in quotes: they are text.",
+        ) from None
+
+
 _StrictLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     _construct_mapping,
 )
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def load_yaml(path: Path) -> Any:
     """Parses one YAML file strictly; errors name the file and line."""
+    text = decode_utf8(read_user_file(path), str(path))
+    if "\x00" in text:  # PyYAML's reader refuses it while the loader is being made
+        raise ConfigError(
+            "not valid YAML: a NUL character",
+            file=str(path),
+            line=text.count("\n", 0, text.index("\x00")) + 1,
+            hint="Remove it; YAML files are text without NUL or other control characters.",
+        )
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read the file: {exc}", file=str(path)) from None
-    loader = _StrictLoader(text)
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, str(path)) from None
     loader.path = str(path)
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_aliases(node, str(path))
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise ConfigError(
@@ -81,5 +147,66 @@ def load_yaml(path: Path) -> Any:
             file=str(path),
             line=mark.line + 1 if mark else None,
         ) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids
+        raise _reader_error(exc, text, str(path)) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"not valid YAML: {exc}", file=str(path)) from None
+    except RecursionError:
+        raise ConfigError(
+            "nested too deeply to read",
+            file=str(path),
+            hint="A desired-state file needs a few levels of nesting; this one has hundreds.",
+        ) from None
     finally:
         loader.dispose()
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, file: str) -> ConfigError:
+    character = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    return ConfigError(
+        f"not valid YAML: the character {character!r} is not allowed",
+        file=file,
+        line=text.count("\n", 0, exc.position) + 1,
+        hint="Remove it; YAML files are text without NUL or other control characters.",
+    )
+
+
+def _check_aliases(root: yaml.Node, file: str) -> None:
+    """Refuses aliases whose expansion is too large, or that contain themselves.
+
+    Counted on the composed graph, where an alias is the same node object as its anchor, so
+    this takes time in proportion to the file, not to the expansion.
+    """
+    sizes: dict[int, int] = {}
+    written: set[int] = set()
+    visiting: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if id(node) in visiting:
+            raise ConfigError(
+                "an alias refers to the node that contains it",
+                file=file,
+                line=node.start_mark.line + 1,
+            )
+        visiting.add(id(node))
+        written.add(id(node))
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        visiting.discard(id(node))
+        sizes[id(node)] = total
+        if total - len(written) > MAX_ALIAS_NODES:
+            raise ConfigError(
+                f"aliases (*name) here expand to more than {MAX_ALIAS_NODES:,} values",
+                file=file,
+                line=node.start_mark.line + 1,
+                hint="Write the values out, or use fewer levels of aliases.",
+            )
+        return total
+
+    size(root)
