@@ -214,11 +214,11 @@ def _project_dependency(sample: DesiredObject, ctx: _Context) -> list[str]:
         return [address] if address in ctx.creating else []
     if remote is not None and remote.exists:
         return []
-    line = sample.field_lines.get("sequencing_project_name", sample.origin.line)
+    where = sample.origin_of("sequencing_project_name")
     raise PlanError(
         f"sequencing project {project!r} is neither declared nor on the server",
-        file=sample.origin.file,
-        line=line,
+        file=where.file,
+        line=where.line,
         field=f"{sample.address}.sequencing_project_name",
         hint=f"Declare it under jgi_sequencing_projects: {project}: {{...}}, or fix the name.",
     )
