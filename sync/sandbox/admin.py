@@ -8,7 +8,6 @@ counted.
 from __future__ import annotations
 
 import base64
-import json
 from dataclasses import asdict
 from typing import Any
 
@@ -16,6 +15,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from omicform.sandbox import jsonbody
 from omicform.sandbox.nemo.app import NemoService
 from omicform.sandbox.nemo.ingest import STEPS, finish_step, plan_failure, public
 from omicform.sandbox.nemo.submissions import CALLBACKS, DRY_RUNS, MANIFESTS, SUBMISSIONS
@@ -164,7 +164,7 @@ class SandboxAdmin:
 async def _json(request: Request) -> dict[str, Any]:
     raw = await request.body()
     try:
-        body = json.loads(raw) if raw.strip() else {}
+        body = jsonbody.loads(raw) if raw.strip() else {}
     except ValueError:
         raise ApiError(400, {"error": "the body must be a JSON object"}) from None
     if not isinstance(body, dict):

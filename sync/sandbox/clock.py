@@ -11,6 +11,8 @@ import threading
 import time
 from datetime import datetime, timezone
 
+_LATEST = datetime(9999, 1, 1, tzinfo=timezone.utc).timestamp()
+
 
 class SandboxClock:
     def __init__(self) -> None:
@@ -29,6 +31,9 @@ class SandboxClock:
         if seconds < 0:
             raise ValueError("the sandbox clock only moves forward")
         with self._lock:
+            # Past the year 9999 (or NaN) no timestamp could be written any more.
+            if not time.time() + self._offset + seconds < _LATEST:
+                raise ValueError(f"cannot move the clock {seconds} seconds forward")
             self._offset += seconds
 
     @property

@@ -46,7 +46,8 @@ def encode(claims: dict[str, Any], secret: str) -> str:
 def decode(token: str, secret: str, *, now: float) -> dict[str, Any]:
     """The claims of a valid token; raises InvalidToken otherwise."""
     parts = token.split(".")
-    if len(parts) != 3:
+    # Header bytes arrive as latin-1 text; a JWT is ASCII, and signing non-ASCII would fail.
+    if len(parts) != 3 or not token.isascii():
         raise InvalidToken("not a JWT")
     header, payload, signature = parts
     if not hmac.compare_digest(_sign(f"{header}.{payload}", secret), signature):

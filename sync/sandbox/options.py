@@ -6,6 +6,7 @@ replacement of the whole object (`dataclasses.replace`), never a half-applied up
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,14 +96,14 @@ class FaultSettings:
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, not {value}")
         low, high = self.latency
-        if low < 0 or high < low:
+        if not (math.isfinite(low) and math.isfinite(high)) or low < 0 or high < low:
             raise ValueError(f"latency range {low}-{high} s is not a valid range")
         if self.error_phase not in ERROR_PHASES:
             raise ValueError(f"error_phase must be one of {', '.join(ERROR_PHASES)}")
         for name in ("nmdc_rate_limit", "nemo_rate_limit"):
             limit = getattr(self, name)
-            if limit is not None and limit <= 0:
-                raise ValueError(f"{name} must be positive")
+            if limit is not None and not (limit > 0 and math.isfinite(limit)):
+                raise ValueError(f"{name} must be a positive number")
         if self.retry_after < 0:
             raise ValueError("retry_after must not be negative")
 
@@ -125,8 +126,9 @@ class ClockSettings:
 
     def __post_init__(self) -> None:
         for name in ("validation_seconds", "step_seconds", "run_seconds"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} must not be negative")
+            value = getattr(self, name)
+            if not (value >= 0 and math.isfinite(value)):  # NaN would stop the clock
+                raise ValueError(f"{name} must be a number of seconds, not {value}")
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,10 @@ token on the API is 401 `{"message": "Invalid or missing token."}`.
 
 from __future__ import annotations
 
-import json
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from omicform.sandbox import jwt
+from omicform.sandbox import jsonbody, jwt
 from omicform.sandbox.options import NemoUser
 from omicform.sandbox.responses import ApiError
 from omicform.sandbox.state import SandboxState
@@ -31,8 +29,8 @@ class NemoAuth:
     async def login(self, request: Request) -> Response:
         # Parsed whatever the Content-Type: NeMO's own curl example sends `-d` (form type).
         try:
-            body = json.loads(await request.body())
-        except ValueError:
+            body = jsonbody.loads(await request.body())
+        except ValueError:  # unreadable: nobody to log in
             body = None
         username = body.get("username") if isinstance(body, dict) else None
         password = body.get("password") if isinstance(body, dict) else None

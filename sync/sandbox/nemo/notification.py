@@ -7,9 +7,10 @@ else allowed; auth_details is null for `none` and an object whose fields depend 
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from typing import Any
+
+from omicform.sandbox import jsonbody
 
 
 def _details(required: list[str], optional: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -61,7 +62,7 @@ def _is_valid() -> Any:
 def parse_notification(text: str) -> dict[str, Any] | None:
     """The document if it is valid JSON and follows the schema, else None."""
     try:
-        document = json.loads(text)
+        document = jsonbody.loads(text)
     except ValueError:
         return None
     if not _is_valid()(document):

@@ -9,7 +9,6 @@ leader also the group's with `all=y` and in searches; a superuser everyone's.
 from __future__ import annotations
 
 import base64
-import json
 import math
 import re
 from typing import Any
@@ -19,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from omicform.checks.nemo_manifest import check_manifest
+from omicform.sandbox import jsonbody
 from omicform.sandbox.forms import FormError, FormPart, media_type, parse_multipart
 from omicform.sandbox.ids import nemo_id
 from omicform.sandbox.nemo.auth import NemoAuth
@@ -218,7 +218,7 @@ class Submissions:
         user = self.auth.current_user(request)
         raw = await request.body()
         try:
-            body = json.loads(raw) if raw.strip() else {}
+            body = jsonbody.loads(raw) if raw.strip() else {}
         except ValueError:
             raise ApiError(400, BAD_SEARCH) from None
         criteria = _criteria(body)

@@ -9,7 +9,6 @@ subject is `client:<id>` or `user:<name>`, valid for one day.
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from collections.abc import Mapping
 
@@ -145,7 +144,7 @@ def _basic_credentials(scheme: str, credentials: str) -> tuple[str, str] | None:
         return None
     try:
         decoded = base64.b64decode(credentials, validate=True).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not base64 (binascii.Error), not ASCII text before or after
         return None
     username, sep, password = decoded.partition(":")
     return (username, password) if sep else None

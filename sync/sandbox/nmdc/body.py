@@ -11,6 +11,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from omicform.sandbox import jsonbody
 from omicform.sandbox.forms import media_type
 from omicform.sandbox.nmdc.fields import Invalid, issue, missing
 from omicform.sandbox.responses import ApiError
@@ -38,12 +39,14 @@ async def read_json(request: Request) -> Any:
     if content_type and not (kind == "application/json" or kind.endswith("+json")):
         return raw.decode("utf-8", "replace")
     try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
+        return jsonbody.loads(raw)
+    except json.JSONDecodeError as exc:  # also a bare NaN or Infinity
         raise unprocessable(
             [issue("json_invalid", ("body", exc.pos), "JSON decode error", {}, {"error": exc.msg})]
         ) from None
-    except ValueError:  # not UTF-8 at all
+    except ValueError:
+        # Not UTF-8, too deep, out of range: FastAPI's answer when json.loads fails with
+        # anything but a syntax error (a RecursionError, a UnicodeDecodeError).
         raise ApiError(400, {"detail": "There was an error parsing the body"}) from None
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from omicform.sandbox.ids import blade, system_id_length
+from omicform.sandbox.jsonbody import UnreadableJson
 from omicform.sandbox.nmdc.fields import Invalid, coerce_int, to_json
 from omicform.sandbox.nmdc.query import UnsupportedQuery, matches, parse_filter, project
 from omicform.sandbox.responses import ApiError, internal_error
@@ -57,9 +58,9 @@ def check_filter(text: str) -> Any:
         )
     try:
         return parse_filter(text)
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnreadableJson) as exc:
         raise ApiError(422, {"detail": f"Given `filter` is not valid JSON: {exc}"}) from None
-    except (UnsupportedQuery, ValueError):
+    except (UnsupportedQuery, ValueError):  # bson's json_util fails unhandled on the server
         raise internal_error() from None
 
 

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from omicform.sandbox.jsonbody import MAX_DEPTH, UnreadableJson, check_value
+
 
 class UnsupportedQuery(Exception):
     pass
@@ -34,7 +36,11 @@ def _date_hook(obj: dict[str, Any]) -> Any:
         if isinstance(value, dict) and "$numberLong" in value:
             value = int(value["$numberLong"])
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return datetime.fromtimestamp(value / 1000, tz=timezone.utc).replace(tzinfo=None)
+            try:
+                moment = datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+            except (OverflowError, OSError) as exc:  # outside datetime's years
+                raise UnsupportedQuery("bad $date") from exc
+            return moment.replace(tzinfo=None)
         if isinstance(value, str):
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
             if parsed.tzinfo is not None:
@@ -45,8 +51,18 @@ def _date_hook(obj: dict[str, Any]) -> Any:
 
 
 def parse_filter(text: str) -> Any:
-    """json.loads with extended-JSON dates; JSONDecodeError passes through."""
-    return json.loads(text, object_hook=_date_hook)
+    """json.loads with extended-JSON dates; JSONDecodeError passes through, and a filter
+    nested too deeply to evaluate raises `UnreadableJson`.
+
+    Not `jsonbody.loads`: the server reads filters with bson's json_util, which takes
+    `NaN` and `Infinity` and matches with them.
+    """
+    try:
+        value = json.loads(text, object_hook=_date_hook)
+    except RecursionError:
+        raise UnreadableJson(f"nested deeper than {MAX_DEPTH} levels") from None
+    check_value(value, surrogates=False)
+    return value
 
 
 def _bracket(value: Any) -> int | None:
