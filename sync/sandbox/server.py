@@ -169,7 +169,7 @@ def run_sandbox(options: SandboxOptions | None = None, **keywords: Any) -> Itera
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
-        state.store.close()
+        state.close()
 
 
 def serve(options: SandboxOptions, on_ready: Callable[[Sandbox], None]) -> None:
@@ -196,4 +196,4 @@ def serve(options: SandboxOptions, on_ready: Callable[[Sandbox], None]) -> None:
                 signal.signal(sig, handler)
     finally:
         sock.close()
-        state.store.close()
+        state.close()

@@ -14,6 +14,7 @@ from typing import Any
 from omicform.sandbox.clock import SandboxClock
 from omicform.sandbox.metrics import RequestLog
 from omicform.sandbox.options import ClockSettings, FaultSettings, SandboxOptions
+from omicform.sandbox.regex import RegexWorker
 from omicform.sandbox.store import Store
 
 _JWT_SECRET_META = "jwt_secret"
@@ -25,6 +26,7 @@ class SandboxState:
         self.store = store
         self.clock = SandboxClock()
         self.log = RequestLog()
+        self.regex = RegexWorker()  # searches list filters' $regex within a time budget
         self._lock = threading.Lock()
         self._faults = options.faults
         self._timing = options.clock
@@ -36,6 +38,11 @@ class SandboxState:
             secret = secrets.token_hex(32)
             store.set_meta(_JWT_SECRET_META, secret)
         self.jwt_secret = secret
+
+    def close(self) -> None:
+        """Stops the regex helper and closes the store (the server has stopped serving)."""
+        self.regex.close()
+        self.store.close()
 
     @property
     def faults(self) -> FaultSettings:

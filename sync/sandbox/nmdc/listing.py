@@ -10,18 +10,38 @@ returns everything. A projection never adds the natural key.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from omicform.sandbox.ids import blade, system_id_length
 from omicform.sandbox.jsonbody import UnreadableJson
 from omicform.sandbox.nmdc.fields import Invalid, coerce_int, to_json
-from omicform.sandbox.nmdc.query import UnsupportedQuery, matches, parse_filter, project
+from omicform.sandbox.nmdc.query import (
+    UnsupportedQuery,
+    candidates,
+    matches,
+    parse_filter,
+    project,
+    regex_terms,
+)
+from omicform.sandbox.regex import (
+    BUDGET_SECONDS,
+    RegexError,
+    RegexTimeout,
+    RegexWorker,
+    flags_of,
+)
 from omicform.sandbox.responses import ApiError, internal_error
 from omicform.sandbox.store import Store
 
 PAGE_TOKENS = "_runtime.page_tokens"
 DEFAULT_PAGE_SIZE = 20
+# The sandbox's own answer: MongoDB would stop such a search with a regex error (a 500 there).
+REGEX_TOO_SLOW = (
+    f"The `filter`'s $regex took longer than {BUDGET_SECONDS} s to search; "
+    "the sandbox stops there. Use a simpler pattern (no nested quantifiers)."
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +95,28 @@ def new_system_id(store: Store, shoulder: str = "sys0") -> str:
                 return f"nmdc:{shoulder}{candidate}"
 
 
-def list_resources(store: Store, collection: str, req: ListRequest) -> dict[str, Any]:
+def _matching(docs: list[tuple[int, Any]], query: Any, regex: RegexWorker) -> list[tuple[int, Any]]:
+    """The documents the filter matches. Its `$regex` tests are searched first, each over
+    every distinct text at its path and within one budget for the request, in the helper."""
+    deadline = time.monotonic() + BUDGET_SECONDS
+    found: dict[tuple[str, str], set[str]] = {}
+    for path, pattern, options in regex_terms(query):
+        texts = sorted(
+            {v for _, doc in docs for v in candidates(doc, path.split(".")) if isinstance(v, str)}
+        )
+        if texts:
+            hits = regex.search(pattern, flags_of(options), texts, deadline - time.monotonic())
+            found.setdefault((pattern, options), set()).update(texts[i] for i in hits)
+
+    def search(pattern: str, options: str, text: str) -> bool:
+        return text in found.get((pattern, options), ())
+
+    return [(seq, doc) for seq, doc in docs if matches(doc, query, search)]
+
+
+def list_resources(
+    store: Store, collection: str, req: ListRequest, regex: RegexWorker
+) -> dict[str, Any]:
     after = 0
     if req.page_token:
         with store.atomic():
@@ -87,11 +128,11 @@ def list_resources(store: Store, collection: str, req: ListRequest) -> dict[str,
     query = check_filter(req.filter) if req.filter else {}
     fields = [f.strip() for f in req.projection.split(",")] if req.projection else None
     try:
-        found = [
-            (seq, doc) for seq, doc in store.scan(collection, after=after) if matches(doc, query)
-        ]
-    except UnsupportedQuery:
+        found = _matching(store.scan(collection, after=after), query, regex)
+    except (UnsupportedQuery, RegexError):
         raise internal_error() from None
+    except RegexTimeout:
+        raise ApiError(400, {"detail": REGEX_TOO_SLOW}) from None
     size = req.max_page_size
     paginate = size >= 1 and len(found) > size
     page = found[:size] if paginate else found

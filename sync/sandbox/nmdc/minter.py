@@ -23,6 +23,11 @@ from omicform.sandbox.state import SandboxState
 
 SHOULDER = "11"
 MINTED = "minter.id_records"
+# nmdc-runtime declares `how_many: PositiveInt` with no upper bound and mints them all in one
+# request, so a huge count ties the server up for as long as it takes. The sandbox answers
+# beyond this cap as if the model said `Field(gt=0, le=MAX_HOW_MANY)`: at once, with a 422.
+# Ten times omicform's own chunk of 1,000; it mints in about half a second on two cores.
+MAX_HOW_MANY = 10_000
 
 
 def _mint_request(body: Any, default_class: str) -> tuple[str | None, int]:
@@ -47,21 +52,23 @@ def _mint_request(body: Any, default_class: str) -> tuple[str | None, int]:
     if "how_many" in body:
         try:
             how_many = coerce_int(body["how_many"], ("body", "how_many"))
-            if how_many <= 0:
-                issues.append(
-                    issue(
-                        "greater_than",
-                        ("body", "how_many"),
-                        "Input should be greater than 0",
-                        body["how_many"],
-                        {"gt": 0},
-                    )
-                )
+            _check_how_many(how_many, body["how_many"])
         except Invalid as exc:
             issues.extend(exc.issues)
     if issues:
         raise Invalid(issues)
     return schema_class, how_many
+
+
+def _check_how_many(how_many: int, sent: Any) -> None:
+    where = ("body", "how_many")
+    if how_many <= 0:
+        raise Invalid(
+            [issue("greater_than", where, "Input should be greater than 0", sent, {"gt": 0})]
+        )
+    if how_many > MAX_HOW_MANY:
+        message = f"Input should be less than or equal to {MAX_HOW_MANY}"
+        raise Invalid([issue("less_than_equal", where, message, sent, {"le": MAX_HOW_MANY})])
 
 
 class Minter:
@@ -81,7 +88,8 @@ class Minter:
         typecode = typecodes.get(schema_class or "")
         if typecode is None:
             raise ApiError(422, {"detail": f"Unknown schema class {schema_class}"})
-        return JSONResponse(self.mint_ids(typecode, how_many))
+        # Off the event loop: thousands of inserts must not hold up other requests.
+        return JSONResponse(await run_in_threadpool(self.mint_ids, typecode, how_many))
 
     def mint_ids(self, typecode: str, how_many: int) -> list[str]:
         minted: list[str] = []

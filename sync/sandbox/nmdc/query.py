@@ -10,7 +10,6 @@ plain 500 the real server answers for an unknown operator.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -20,6 +19,9 @@ from omicform.sandbox.jsonbody import MAX_DEPTH, UnreadableJson, check_value
 
 class UnsupportedQuery(Exception):
     pass
+
+
+RegexSearch = Callable[[str, str, str], bool]  # (pattern, $options, text) -> found
 
 
 class _Missing:
@@ -101,7 +103,7 @@ def _compare(op: str) -> Callable[[Any, Any], bool]:
     return check
 
 
-def _candidates(doc: Any, path: Sequence[str]) -> list[Any]:
+def candidates(doc: Any, path: Sequence[str]) -> list[Any]:
     """The values a dotted path reaches; arrays contribute themselves and their elements."""
     if not path:
         if isinstance(doc, list):
@@ -110,12 +112,12 @@ def _candidates(doc: Any, path: Sequence[str]) -> list[Any]:
     if isinstance(doc, dict):
         if path[0] not in doc:
             return [MISSING]
-        return _candidates(doc[path[0]], path[1:])
+        return candidates(doc[path[0]], path[1:])
     if isinstance(doc, list):
         found: list[Any] = []
         for element in doc:
             if isinstance(element, dict):
-                found.extend(v for v in _candidates(element, path) if v is not MISSING)
+                found.extend(v for v in candidates(element, path) if v is not MISSING)
         return found or [MISSING]
     return [MISSING]
 
@@ -126,19 +128,7 @@ def _eq_any(values: list[Any], target: Any) -> bool:
     return any(v is not MISSING and _equal(v, target) for v in values)
 
 
-def _regex(pattern: Any, options: str) -> re.Pattern[str]:
-    if not isinstance(pattern, str):
-        raise UnsupportedQuery("$regex needs a string")
-    flags = 0
-    for letter in options:
-        flags |= {"i": re.I, "m": re.M, "s": re.S, "x": re.X}.get(letter, 0)
-    try:
-        return re.compile(pattern, flags)
-    except re.error as exc:
-        raise UnsupportedQuery(str(exc)) from None
-
-
-def _operators(values: list[Any], spec: dict[str, Any]) -> bool:
+def _operators(values: list[Any], spec: dict[str, Any], search: RegexSearch) -> bool:
     for op, target in spec.items():
         if op == "$eq":
             ok = _eq_any(values, target)
@@ -155,8 +145,10 @@ def _operators(values: list[Any], spec: dict[str, Any]) -> bool:
         elif op == "$exists":
             ok = any(v is not MISSING for v in values) == bool(target)
         elif op == "$regex":
-            pattern = _regex(target, str(spec.get("$options", "")))
-            ok = any(isinstance(v, str) and pattern.search(v) for v in values)
+            if not isinstance(target, str):
+                raise UnsupportedQuery("$regex needs a string")
+            options = str(spec.get("$options", ""))
+            ok = any(isinstance(v, str) and search(target, options, v) for v in values)
         elif op == "$options":
             if "$regex" not in spec:
                 raise UnsupportedQuery("$options without $regex")
@@ -164,7 +156,7 @@ def _operators(values: list[Any], spec: dict[str, Any]) -> bool:
         elif op == "$not":
             if not isinstance(target, dict):
                 raise UnsupportedQuery("$not needs an operator document")
-            ok = not _operators(values, target)
+            ok = not _operators(values, target, search)
         else:
             raise UnsupportedQuery(f"unknown operator: {op}")
         if not ok:
@@ -172,32 +164,62 @@ def _operators(values: list[Any], spec: dict[str, Any]) -> bool:
     return True
 
 
-def matches(doc: dict[str, Any], query: Any) -> bool:
+def matches(doc: dict[str, Any], query: Any, search: RegexSearch) -> bool:
+    """Whether `doc` matches; `search(pattern, options, text)` answers `$regex` tests."""
     if not isinstance(query, dict):
         raise UnsupportedQuery("a filter must be a document")
     for key, condition in query.items():
         if key in ("$and", "$or", "$nor"):
             if not isinstance(condition, list) or not condition:
                 raise UnsupportedQuery(f"{key} needs a non-empty array")
-            results = (matches(doc, sub) for sub in condition)
+            results = (matches(doc, sub, search) for sub in condition)
             ok = all(results) if key == "$and" else any(results)
             if (key == "$nor") == ok:
                 return False
             continue
         if key.startswith("$"):
             raise UnsupportedQuery(f"unknown top level operator: {key}")
-        values = _candidates(doc, key.split("."))
-        is_operator_doc = (
-            isinstance(condition, dict)
-            and bool(condition)
-            and all(k.startswith("$") for k in condition)
-        )
-        if is_operator_doc:
-            if not _operators(values, condition):
+        values = candidates(doc, key.split("."))
+        if _is_operator_doc(condition):
+            if not _operators(values, condition, search):
                 return False
         elif not _eq_any(values, condition):
             return False
     return True
+
+
+def _is_operator_doc(condition: Any) -> bool:
+    return (
+        isinstance(condition, dict)
+        and bool(condition)
+        and all(isinstance(k, str) and k.startswith("$") for k in condition)
+    )
+
+
+def regex_terms(query: Any) -> list[tuple[str, str, str]]:
+    """Every `$regex` of a filter as (dotted path, pattern, options), so that they can all be
+    searched in one go before matching. Malformed parts are left for `matches` to refuse."""
+    found: list[tuple[str, str, str]] = []
+    pending = [query]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, dict):
+            continue
+        for key, condition in current.items():
+            if key in ("$and", "$or", "$nor") and isinstance(condition, list):
+                pending.extend(condition)
+            elif not key.startswith("$") and _is_operator_doc(condition):
+                found.extend((key, pattern, options) for pattern, options in _regexes(condition))
+    return found
+
+
+def _regexes(spec: Any) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    while isinstance(spec, dict):
+        if isinstance(spec.get("$regex"), str):
+            found.append((spec["$regex"], str(spec.get("$options", ""))))
+        spec = spec.get("$not")  # the one operator that nests another operator document
+    return found
 
 
 def project(doc: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:

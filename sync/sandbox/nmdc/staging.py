@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -65,7 +66,11 @@ class Staging:
         except Invalid as exc:
             raise invalid_query(exc) from None
         require_allowance(user, ACTION, FORBIDDEN)
-        return JSONResponse(list_resources(self.store, kind.collection, req))
+        # Off the event loop: a scan of a big collection must not hold up other requests.
+        listed = await run_in_threadpool(
+            list_resources, self.store, kind.collection, req, self.state.regex
+        )
+        return JSONResponse(listed)
 
     async def get(self, request: Request) -> Response:
         kind = _kind(request)
