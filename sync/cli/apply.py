@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -24,11 +25,12 @@ from omicform.cli.common import (
     verbose_option,
     workspace,
 )
+from omicform.cli.interrupt import EXIT_INTERRUPTED, brake
 from omicform.connections import Connections
 from omicform.errors import ConfigError
 from omicform.execute import ApplyOptions, ApplyResult, Outcome, apply_plan, check_fresh
 from omicform.plan.model import Plan
-from omicform.plan.render import render_plan
+from omicform.plan.render import printable, render_plan
 from omicform.state.lock import StateLock
 from omicform.state.model import State
 from omicform.state.store import StateStore
@@ -46,7 +48,12 @@ RESULT_STYLE = {"done": "green", "failed": "red", "unknown": "yellow", "skipped"
     "--parallelism", default=8, show_default=True, help="Concurrent requests per service."
 )
 @click.option(
-    "--target", "targets", multiple=True, metavar="ADDR", help="Apply only ADDR and what it needs."
+    "-target",
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="ADDR",
+    help="Apply only ADDR and what it needs.",
 )
 @click.option(
     "--wait/--no-wait", default=False, help="Follow NeMO submissions through their six steps."
@@ -115,9 +122,12 @@ def apply_command(
             if not auto_approve and not _confirm():
                 out.print("Apply cancelled.")
                 sys.exit(EXIT_ERROR)
-        result = _run(plan, state, store, connections, options)
+        with brake() as stop:
+            result = _run(plan, state, store, connections, options, stop)
     _summarise(result)
-    if not result.ok:
+    if result.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
+    if not result.complete:
         sys.exit(EXIT_ERROR)
 
 
@@ -138,12 +148,19 @@ def _record_refresh(
 
 
 def _run(
-    plan: Plan, state: State, store: StateStore, connections: Connections, options: ApplyOptions
+    plan: Plan,
+    state: State,
+    store: StateStore,
+    connections: Connections,
+    options: ApplyOptions,
+    stop: threading.Event,
 ) -> ApplyResult:
     work = [c for c in plan.changes if c.action != "no-op"]
     err = console(stderr=True)
     if not err.is_terminal or not work:
-        return apply_plan(plan, state, store, connections, options, on_outcome=_print_outcome)
+        return apply_plan(
+            plan, state, store, connections, options, stop=stop, on_outcome=_print_outcome
+        )
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -165,6 +182,7 @@ def _run(
             store,
             connections,
             options,
+            stop=stop,
             on_outcome=advance,
             on_progress=lambda address, message: progress.update(
                 task, description=f"{address}: {message}"
@@ -176,21 +194,58 @@ def _print_outcome(outcome: Outcome, target: Console | None = None) -> None:
     if outcome.action == "no-op":
         return
     out = target or console()
-    message = f": {outcome.message}" if outcome.message else ""
+    message = f": {printable(outcome.message)}" if outcome.message else ""
     out.print(
         Text.assemble(
-            (f"{outcome.result:>7}", RESULT_STYLE[outcome.result]),
-            f" {outcome.address} ({outcome.action}){message}",
+            (f"{outcome.result:>7}", RESULT_STYLE.get(outcome.result, "")),
+            f" {printable(outcome.address)} ({outcome.action}){message}",
         )
     )
 
 
 def _summarise(result: ApplyResult) -> None:
+    """The last line says how it ended, and why when it did not end well."""
+    out = console()
     counts = result.counts()
-    style = "bold green" if result.ok else "bold red"
-    line = ", ".join(f"{n} {name}" for name, n in counts.items())
-    console().print(f"\n[{style}]Apply {'complete' if result.ok else 'incomplete'}![/] {line}.")
-    if not result.ok:
-        console().print(
-            "Run `omicform apply` again to finish: done work is in state and is not repeated."
+    if result.interrupted:
+        parts = [f"{counts['done']} done", f"{len(result.not_started)} not started"]
+        parts += [f"{n} {name}" for name, n in counts.items() if n and name != "done"]
+        out.print(
+            Text.assemble(
+                ("\nInterrupted: ", "bold yellow"),
+                f"{', '.join(parts)}; run `omicform apply` again to finish.",
+            )
         )
+        return
+    line = ", ".join(f"{n} {name}" for name, n in counts.items())
+    if result.complete:
+        out.print(Text.assemble(("\nApply complete! ", "bold green"), f"{line}."))
+        return
+    out.print(Text.assemble(("\nApply incomplete: ", "bold red"), incomplete_reason(result)))
+
+
+def incomplete_reason(result: ApplyResult) -> str:
+    """`1 blocked (ADDR: why), 0 failed, ...`: the reasons of the first few problems."""
+    blocked = result.blocked
+    by_result = {
+        r: [o for o in result.outcomes if o.result == r and o.action != "blocked"]
+        for r in ("failed", "unknown", "skipped")
+    }
+    parts = [
+        _with_examples(f"{len(blocked)} blocked", blocked),
+        _with_examples(f"{len(by_result['failed'])} failed", by_result["failed"]),
+    ]
+    if by_result["unknown"]:
+        parts.append(_with_examples(f"{len(by_result['unknown'])} unknown", by_result["unknown"]))
+    if by_result["skipped"]:
+        parts.append(f"{len(by_result['skipped'])} skipped (what they need did not complete)")
+    then = "fix them, then run" if blocked or by_result["failed"] else "run"
+    return f"{', '.join(parts)}. Done work is in state; {then} `omicform apply` again."
+
+
+def _with_examples(head: str, outcomes: list[Outcome], limit: int = 2) -> str:
+    if not outcomes:
+        return head
+    shown = "; ".join(f"{printable(o.address)}: {printable(o.message)}" for o in outcomes[:limit])
+    more = f"; and {len(outcomes) - limit} more" if len(outcomes) > limit else ""
+    return f"{head} ({shown}{more})"

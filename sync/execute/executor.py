@@ -2,23 +2,40 @@
 
 Each service gets its own worker pool of `parallelism` threads; the service's rate limit
 (in its transport) keeps the pools polite. Local-only changes run on the calling thread.
+
+The scheduler keeps the queue itself and hands a pool only what may start now (at most
+`parallelism` per service), so a stop request really stops: nothing queued inside a pool
+would be sent after it. Setting `stop` starts nothing new, lets the requests in flight
+finish (each is recorded in state as usual), ends waits and retry sleeps early, and returns
+with `interrupted` set and the changes never started listed.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from omicform.connections import Connections
-from omicform.execute.actions import Context, Outcome, carry_out
+from omicform.errors import OmicformError
+from omicform.execute.actions import carry_out
+from omicform.execute.context import Context, Outcome
 from omicform.execute.recorder import StateRecorder
-from omicform.plan.model import WRITES_REMOTE, Plan
+from omicform.plan.model import WRITES_REMOTE, Change, Plan
+from omicform.services.transport import ServiceTransport
 from omicform.state.model import State
 from omicform.state.store import StateStore
 
 RESULTS = ("done", "failed", "unknown", "skipped")
+NOT_STARTED = "not started"  # an outcome for a change the interrupt caught before it began
+SERVICES = ("nmdc", "nemo")
+
+
+class Interrupted(Exception):
+    """Raised in a worker whose retry or rate-limit sleep was cut short by the stop event."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +50,8 @@ class ApplyOptions:
 class ApplyResult:
     outcomes: list[Outcome] = field(default_factory=list)
     state: State | None = None
+    interrupted: bool = False
+    not_started: list[str] = field(default_factory=list)  # addresses, in plan order
 
     def counts(self) -> dict[str, int]:
         counted = Counter(o.result for o in self.outcomes if o.action != "no-op")
@@ -40,7 +59,17 @@ class ApplyResult:
 
     @property
     def ok(self) -> bool:
+        """Nothing failed and nothing is in doubt (blocked or unstarted changes may remain)."""
         return not any(o.result in ("failed", "unknown") for o in self.outcomes)
+
+    @property
+    def blocked(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.action == "blocked"]
+
+    @property
+    def complete(self) -> bool:
+        """Every change of the plan was carried out: nothing failed, blocked or left over."""
+        return self.ok and not self.interrupted and not self.not_started and not self.blocked
 
 
 def apply_plan(
@@ -50,9 +79,12 @@ def apply_plan(
     connections: Connections,
     options: ApplyOptions = ApplyOptions(),
     *,
+    stop: threading.Event | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
     on_progress: Callable[[str, str], None] | None = None,
 ) -> ApplyResult:
+    """Carries out `plan`; set `stop` (from any thread) to end it early but cleanly."""
+    stop = stop or threading.Event()
     recorder = StateRecorder(store, state)
     ctx = Context(
         connections=connections,
@@ -61,58 +93,158 @@ def apply_plan(
         wait_timeout=options.wait_timeout,
         poll_interval=options.poll_interval,
         on_progress=on_progress,
+        sleep=_stoppable_sleep(stop, raises=False),
+        stop=stop,
     )
-    result = ApplyResult()
-    in_plan = {c.address for c in plan.changes}
-    finished: dict[str, str] = {}  # address -> result
-    pending = list(plan.changes)
-    pools = {
-        service: cf.ThreadPoolExecutor(
-            max_workers=max(1, options.parallelism), thread_name_prefix=f"omicform-{service}"
-        )
-        for service in ("nmdc", "nemo")
-    }
-    running: dict[cf.Future[Outcome], str] = {}
-
-    def record(outcome: Outcome) -> None:
-        finished[outcome.address] = outcome.result
-        result.outcomes.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
-
+    scheduler = _Scheduler(plan, ctx, options.parallelism, stop, on_outcome)
     try:
-        while pending or running:
-            for change in list(pending):
-                needs = [d for d in change.depends_on if d in in_plan]
-                if any(finished.get(d) not in (None, "done") for d in needs):
-                    pending.remove(change)
-                    blocker = next(d for d in needs if finished.get(d) not in (None, "done"))
-                    record(
-                        Outcome(
-                            change.address, change.action, "skipped", f"{blocker} did not complete"
-                        )
-                    )
-                    continue
-                if not all(d in finished for d in needs):
-                    continue
-                pending.remove(change)
-                remote = change.action in WRITES_REMOTE or change.action == "wait"
-                if remote and change.service in pools:
-                    running[pools[change.service].submit(carry_out, change, ctx)] = change.address
-                else:
-                    record(carry_out(change, ctx))
-            if running:
-                done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
-                for future in done:
-                    running.pop(future)
-                    record(future.result())
-            elif pending and not any(
-                all(d in finished for d in c.depends_on if d in in_plan) for c in pending
-            ):
-                break  # a dependency cycle cannot come from the planner; never spin
+        with _brakes_on_transports(plan, connections, stop):
+            scheduler.run()
     finally:
-        for pool in pools.values():
-            pool.shutdown(wait=True)
         recorder.checkpoint()
-    result.state = recorder.state
-    return result
+    scheduler.result.interrupted = stop.is_set()
+    scheduler.result.state = recorder.state
+    return scheduler.result
+
+
+class _Scheduler:
+    """The queue of changes: starts each when its dependencies are done and a slot is free."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        ctx: Context,
+        parallelism: int,
+        stop: threading.Event,
+        on_outcome: Callable[[Outcome], None] | None,
+    ) -> None:
+        self.ctx = ctx
+        self.slots = max(1, parallelism)
+        self.stop = stop
+        self.on_outcome = on_outcome
+        self.result = ApplyResult()
+        self.order = [c.address for c in plan.changes]
+        self.in_plan = set(self.order)
+        self.pending = list(plan.changes)
+        self.finished: dict[str, str] = {}  # address -> result
+        self.running: dict[cf.Future[Outcome], Change] = {}
+        self.unstarted: list[str] = []  # given back by a worker that saw the stop first
+
+    def run(self) -> None:
+        pools = {
+            service: cf.ThreadPoolExecutor(self.slots, thread_name_prefix=f"omicform-{service}")
+            for service in SERVICES
+        }
+        try:
+            while (self.pending or self.running) and not self.stop.is_set():
+                started = self._start_ready(pools)
+                if self.running:
+                    done, _ = cf.wait(self.running, return_when=cf.FIRST_COMPLETED)
+                    self._collect(done)
+                elif not started:
+                    break  # a dependency cycle cannot come from the planner; never spin
+            # Interrupted: the requests in flight finish (and are recorded) before we return.
+            self._collect(cf.wait(self.running).done)
+        finally:
+            for pool in pools.values():
+                pool.shutdown(wait=True, cancel_futures=True)
+        left = set(self.unstarted) | {c.address for c in self.pending}
+        self.result.not_started = [a for a in self.order if a in left]
+
+    def _start_ready(self, pools: dict[str, cf.ThreadPoolExecutor]) -> int:
+        started = 0
+        busy = Counter(c.service for c in self.running.values())
+        for change in list(self.pending):
+            if self.stop.is_set():
+                break
+            needs = [d for d in change.depends_on if d in self.in_plan]
+            blocker = next((d for d in needs if self.finished.get(d) not in (None, "done")), None)
+            if blocker is not None:
+                self.pending.remove(change)
+                self._record(Outcome(change.address, change.action, "skipped", _why(blocker)))
+                started += 1
+                continue
+            if not all(d in self.finished for d in needs):
+                continue
+            remote = change.action in WRITES_REMOTE or change.action == "wait"
+            if remote and change.service in pools:
+                if busy[change.service] >= self.slots:
+                    continue  # stays queued here, not in the pool: a stop must catch it
+                busy[change.service] += 1
+                self.pending.remove(change)
+                self.running[pools[change.service].submit(_carry_out, change, self.ctx)] = change
+            else:
+                self.pending.remove(change)
+                self._record(carry_out(change, self.ctx))
+            started += 1
+        return started
+
+    def _collect(self, done: set[cf.Future[Outcome]]) -> None:
+        for future in done:
+            self.running.pop(future)
+            self._record(future.result())
+
+    def _record(self, outcome: Outcome) -> None:
+        if outcome.result == NOT_STARTED:
+            self.unstarted.append(outcome.address)
+            return
+        self.finished[outcome.address] = outcome.result
+        self.result.outcomes.append(outcome)
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+
+
+def _why(blocker: str) -> str:
+    return f"{blocker} did not complete"
+
+
+def _carry_out(change: Change, ctx: Context) -> Outcome:
+    """`carry_out` on a worker: a stop during a retry or rate-limit sleep ends it there."""
+    try:
+        return carry_out(change, ctx)
+    except Interrupted:
+        # The sleep came after an attempt that went unanswered or was refused: whether the
+        # change happened is for the next plan to read back, as after a crash.
+        return Outcome(
+            change.address,
+            change.action,
+            "unknown",
+            "interrupted while waiting to retry a request; the next plan reads it back",
+        )
+
+
+def _stoppable_sleep(stop: threading.Event, *, raises: bool) -> Callable[[float], None]:
+    def sleep(seconds: float) -> None:
+        if stop.wait(max(0.0, seconds)) and raises:
+            raise Interrupted
+
+    return sleep
+
+
+@contextmanager
+def _brakes_on_transports(
+    plan: Plan, connections: Connections, stop: threading.Event
+) -> Iterator[None]:
+    """For the apply's duration, the transports' retry sleeps end (raising) on a stop.
+
+    Only services the plan sends to are opened (they would be opened anyway); one that cannot
+    be opened (no credentials) is left alone, as no request can go through it either.
+    """
+    saved: list[tuple[ServiceTransport, Callable[[float], None]]] = []
+    used = {c.service for c in plan.changes if c.action in WRITES_REMOTE or c.action == "wait"}
+    for name in SERVICES:
+        if name not in used:
+            continue
+        try:
+            service = connections.nmdc if name == "nmdc" else connections.nemo
+        except OmicformError:
+            continue
+        transports = [service.transport, getattr(service, "login_transport", service.transport)]
+        for transport in dict.fromkeys(transports):
+            saved.append((transport, transport.sleep))
+            transport.sleep = _stoppable_sleep(stop, raises=True)
+    try:
+        yield
+    finally:
+        for transport, sleep in saved:
+            transport.sleep = sleep

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from rich.text import Text
@@ -15,16 +16,28 @@ SYMBOLS = {
     "update": ("~", "yellow", "will be updated in place"),
     "submit": (">", "cyan", "will be submitted"),
     "resubmit": (">", "cyan", "will be submitted again"),
+    "adopt": ("<", "green", "will record a submission NeMO already has"),
     "wait": ("…", "blue", "is in progress"),
     "blocked": ("!", "red", "cannot be changed"),
     "forget": ("-", "magenta", "will be forgotten (state only)"),
 }
 
 
+# C0 and C1 controls, DEL, and the bidirectional overrides: what could move the cursor,
+# recolour the terminal or reorder a line, so a key or a server's message could print
+# "No changes." over real changes. Shown escaped instead.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character shown as an escape (`\\x1b`, `\\n`)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def _value(value: Any) -> str:
     if value == KNOWN_AFTER_APPLY:
         return KNOWN_AFTER_APPLY
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return printable(json.dumps(value, ensure_ascii=False, default=str))
 
 
 def render_change(change: Change) -> Text:
