@@ -7,10 +7,15 @@ the planner's imports and `omicform plan` does not pay for the sandbox's.
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
 from omicform import __version__
+
+EXIT_ERROR, EXIT_INTERRUPTED = 1, 130  # as cli.common and cli.interrupt, without importing them
 
 COMMANDS = {
     "init": "omicform.cli.init:init_command",
@@ -40,8 +45,35 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Exit codes people can script on: 0 ok, 1 any error (usage errors too), 2 only
+        for changes under --detailed-exitcode, 130 interrupted.
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+        Click's own usage errors exit 2, which a CI step reading "2 = changes" would take
+        for success on a mistyped flag; they exit 1 here, with click's message.
+        """
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            returned = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(EXIT_ERROR)
+        except click.Abort:  # Ctrl-C outside apply's brake: while reading, or at a prompt
+            click.echo("Interrupted.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(returned if isinstance(returned, int) else 0)  # an int: click's Exit code
+
+
+# `-help` as Terraform spells it; subcommands inherit the names (as they do `-out=FILE`).
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help", "-help"]})
 @click.version_option(__version__, prog_name="omicform")
 def main() -> None:
     """Declarative plan/apply for the NMDC Runtime API and the NeMO Archive.

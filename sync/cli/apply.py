@@ -17,6 +17,7 @@ from omicform.cli.common import (
     cassette_options,
     config_option,
     console,
+    detail_option,
     handles_errors,
     is_interactive,
     refreshing,
@@ -65,6 +66,7 @@ RESULT_STYLE = {"done": "green", "failed": "red", "unknown": "yellow", "skipped"
     "--lock-timeout", default=0.0, show_default=True, help="Seconds to wait for the state lock."
 )
 @cassette_options
+@detail_option
 @verbose_option
 @handles_errors
 def apply_command(
@@ -79,6 +81,7 @@ def apply_command(
     lock_timeout: float,
     record: Path | None,
     replay: Path | None,
+    full: bool | None,
     verbose: int,
 ) -> None:
     """Make the services match the desired state, recording each step in state.
@@ -115,7 +118,7 @@ def apply_command(
         else:
             with refreshing():
                 _, state, plan = ws.plan(connections, desired=desired, targets=targets or None)
-            out.print(render_plan(plan), end="")
+            out.print(render_plan(plan, full=full), end="")
             if not plan.has_changes and not any(c.action == "wait" for c in plan.changes):
                 _record_refresh(plan, state, store, connections, options)
                 return

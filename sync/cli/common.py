@@ -56,9 +56,11 @@ def setup_logging(verbose: int) -> None:
     root = logging.getLogger("omicform")
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # Our transport logs method, path, status and timing at DEBUG: shown from -v on. Set
-    # every time: an earlier command in the same process must not leave it switched on.
-    logging.getLogger("omicform.http").setLevel(logging.DEBUG if verbose else logging.NOTSET)
+    # The transport logs each request (method, path, short query, status, time) at INFO and
+    # sizes and retries at DEBUG: -v shows the first, -vv both. Set every time: an earlier
+    # command in the same process must not leave it switched on.
+    http = logging.NOTSET if not verbose else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.getLogger("omicform.http").setLevel(http)
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
@@ -81,6 +83,16 @@ def state_option(func: F) -> F:
         type=click.Path(path_type=Path),
         default=None,
         help="State file (default: omicform.state.json beside the config).",
+    )(func)
+
+
+def detail_option(func: F) -> F:
+    """`--full` lists every change of a large plan; `--compact` counts them by kind."""
+    return click.option(
+        "--full/--compact",
+        "full",
+        default=None,
+        help="List every change / count changes by kind (default: counted past 200).",
     )(func)
 
 

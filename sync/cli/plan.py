@@ -15,6 +15,7 @@ from omicform.cli.common import (
     cassette_options,
     config_option,
     console,
+    detail_option,
     handles_errors,
     refreshing,
     setup_logging,
@@ -40,10 +41,16 @@ from omicform.workspace import save_plan
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none."
 )
 @click.option(
-    "--target", "targets", multiple=True, metavar="ADDR", help="Plan only ADDR and what it needs."
+    "-target",
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="ADDR",
+    help="Plan only ADDR and what it needs.",
 )
 @click.option("--refresh-only", is_flag=True, help="Only read the services; plan no remote change.")
 @cassette_options
+@detail_option
 @verbose_option
 @handles_errors
 def plan_command(
@@ -56,6 +63,7 @@ def plan_command(
     refresh_only: bool,
     record: Path | None,
     replay: Path | None,
+    full: bool | None,
     verbose: int,
 ) -> None:
     """Read the desired state and the services, and show what would change.
@@ -64,7 +72,8 @@ def plan_command(
     Examples:
       omicform plan
       omicform plan -f config/ -out plan.json
-      omicform plan --detailed-exitcode   # in CI: 2 means changes
+      omicform plan --detailed-exitcode   # in CI: 2 means changes, 1 an error
+      omicform plan -target=jgi_samples.f1 --full
     """
     setup_logging(verbose)
     ws = workspace(config, state_path)
@@ -82,7 +91,7 @@ def plan_command(
     if as_json:
         sys.stdout.write(json.dumps(plan.to_json(), indent=2) + "\n")
     else:
-        console().print(render_plan(plan), end="")
+        console().print(render_plan(plan, full=full), end="")
         if out is not None:
             console().print(f"\nSaved the plan to {out}. Apply it with: omicform apply {out}")
     if detailed_exitcode and plan.has_changes:

@@ -8,9 +8,21 @@ from pathlib import Path
 
 import click
 
-from omicform.cli.common import config_option, console, handles_errors, state_option, workspace
-from omicform.plan.render import render_plan
+from omicform.cli.common import (
+    config_option,
+    console,
+    detail_option,
+    handles_errors,
+    state_option,
+    workspace,
+)
+from omicform.errors import OmicformError
+from omicform.plan.render import printable, render_plan
 from omicform.workspace import load_plan
+
+
+class NoState(OmicformError):
+    """There is no state file (nor journal) where the command looked."""
 
 
 @click.command("show")
@@ -18,9 +30,10 @@ from omicform.workspace import load_plan
 @config_option
 @state_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@detail_option
 @handles_errors
 def show_command(
-    plan_file: Path | None, config: Path, state_path: Path | None, as_json: bool
+    plan_file: Path | None, config: Path, state_path: Path | None, as_json: bool, full: bool | None
 ) -> None:
     """Show a saved plan, or (without PLAN) the current state.
 
@@ -34,13 +47,23 @@ def show_command(
         if as_json:
             sys.stdout.write(json.dumps(plan.to_json(), indent=2) + "\n")
         else:
-            console().print(render_plan(plan), end="")
+            console().print(render_plan(plan, full=full), end="")
         return
-    state = workspace(config, state_path).store().load()
+    store = workspace(config, state_path).store()
+    if not store.path.exists() and not store.journal_path.exists():
+        # Loading would make up a fresh lineage for a state that does not exist. "Nothing"
+        # is an answer for people (exit 0); a script asking for JSON gets an error instead.
+        where = f"{store.path} does not exist yet (`omicform apply` creates it)"
+        if as_json:
+            raise NoState(f"no state: {where}", hint="-f or --state point at another.")
+        console().print(f"No state: {printable(str(store.path))} does not exist yet.")
+        console().print("`omicform apply` creates it; -f or --state point at another.")
+        return
+    state = store.load()
     if as_json:
         sys.stdout.write(json.dumps(state.to_json(), indent=2) + "\n")
         return
     out = console()
     out.print(f"lineage {state.lineage}, serial {state.serial}, {len(state.resources)} object(s)")
     for address in sorted(state.resources):
-        out.print(f"  {address}", markup=False)
+        out.print(f"  {printable(address)}", markup=False)

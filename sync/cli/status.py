@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from omicform.cassettes import recording
 from omicform.cli.common import (
@@ -19,7 +20,8 @@ from omicform.cli.common import (
     workspace,
 )
 from omicform.connections import Connections
-from omicform.services.nemo import STEP_NAMES
+from omicform.plan.render import printable
+from omicform.services.nemo import STEP_NAMES, Submission
 
 
 @click.command("status")
@@ -42,6 +44,8 @@ def status_command(
     desired = ws.desired()
     state = ws.store(desired).load()
     out = console()
+    if not out.is_terminal:
+        out.width = UNBOUNDED  # a CI log keeps whole dates and messages; no terminal to fit
     shown = 0
     with (
         recording(record, replay),
@@ -50,22 +54,7 @@ def status_command(
         for resource in sorted(state.resources.values(), key=lambda r: r.address):
             if resource.kind == "nemo_manifests" and resource.submission:
                 found = connections.nemo.get_submission(str(resource.submission["id"]))
-                table = Table(
-                    title=f"{resource.address}: NeMO submission {found.id} ({found.state})"
-                )
-                for column in ("step", "result", "date", "message"):
-                    table.add_column(column)
-                done = {s.name: s for s in found.steps}
-                for name in STEP_NAMES:
-                    step = done.get(name)
-                    if step is None:
-                        current = name == found.next_step
-                        table.add_row(
-                            name, "[blue]in progress[/]" if current else "[dim]waiting[/]", "", ""
-                        )
-                    else:
-                        result = "[green]ok[/]" if step.success else "[red]failed[/]"
-                        table.add_row(name, result, step.date or "", step.msg or "")
+                table = _steps_table(resource.address, found)
                 out.print(table)
                 shown += 1
             elif resource.kind == "metadata_submissions" and resource.run:
@@ -73,10 +62,41 @@ def status_command(
                 status = resource.run.get("status")
                 if run_id and status not in ("COMPLETE", "FAIL"):
                     status = connections.nmdc.get_run(str(run_id)).status
+                run = printable(str(run_id)) if run_id else "(identical content)"
                 out.print(
-                    f"{resource.address}: NMDC run {run_id or '(identical content)'} {status}"
+                    f"{printable(resource.address)}: NMDC run {run} {printable(str(status))}",
+                    markup=False,
                 )
                 shown += 1
     if not shown:
         out.print("No submissions in state yet.")
     _ = desired
+
+
+UNBOUNDED = 10_000  # columns: wide enough that no table is cut or wrapped
+
+
+def _steps_table(address: str, found: Submission) -> Table:
+    """Six rows; on a terminal the message column wraps so the table fits, dates never."""
+    table = Table(
+        title=Text(
+            f"{printable(address)}: NeMO submission {printable(found.id)} "
+            f"({printable(found.state)})"
+        )
+    )
+    table.add_column("step", no_wrap=True)
+    table.add_column("result", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("message", overflow="fold")
+    done = {s.name: s for s in found.steps}
+    for name in STEP_NAMES:
+        step = done.get(name)
+        if step is None:
+            waiting = ("in progress", "blue") if name == found.next_step else ("waiting", "dim")
+            table.add_row(name, Text(*waiting), "", "")
+        else:
+            result = Text("ok", "green") if step.success else Text("failed", "red")
+            table.add_row(
+                name, result, Text(printable(step.date or "")), Text(printable(step.msg or ""))
+            )
+    return table

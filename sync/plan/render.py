@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from typing import Any
 
 from rich.text import Text
@@ -22,6 +23,9 @@ SYMBOLS = {
     "forget": ("-", "magenta", "will be forgotten (state only)"),
 }
 
+
+SUMMARY_OVER = 200  # changes; a larger plan is counted by kind unless --full is given
+BLOCKED_SHOWN = 20
 
 # C0 and C1 controls, DEL, and the bidirectional overrides: what could move the cursor,
 # recolour the terminal or reorder a line, so a key or a server's message could print
@@ -42,12 +46,13 @@ def _value(value: Any) -> str:
 
 def render_change(change: Change) -> Text:
     symbol, style, verb = SYMBOLS[change.action]
+    address = printable(change.address)
     text = Text()
-    text.append(f"  # {change.address} {verb}\n", style="bold")
+    text.append(f"  # {address} {verb}\n", style="bold")
     if change.reason:
-        text.append(f"  # ({change.reason})\n", style="dim")
+        text.append(f"  # ({printable(change.reason)})\n", style="dim")
     text.append(f"  {symbol} ", style=f"bold {style}")
-    text.append(f"{change.address}", style="bold")
+    text.append(address, style="bold")
     body = _body(change, symbol, style)
     if body:
         text.append(" {\n")
@@ -63,14 +68,14 @@ def _body(change: Change, symbol: str, style: str) -> Text:
     if change.action == "update" or (change.action == "blocked" and change.field_changes):
         for fc in change.field_changes:
             text.append("      ~ ", style=style)
-            text.append(f"{fc.name} = {_value(fc.before)} -> {_value(fc.after)}\n")
+            text.append(f"{printable(fc.name)} = {_value(fc.before)} -> {_value(fc.after)}\n")
         return text
     if change.action in ("create", "mint") and change.after:
-        width = max(len(k) for k in change.after)
+        width = max(len(printable(k)) for k in change.after)
         for name, value in change.after.items():
             shown = KNOWN_AFTER_APPLY if name in change.after_unknown else _value(value)
             text.append(f"      {symbol} ", style=style)
-            text.append(f"{name.ljust(width)} = {shown}\n")
+            text.append(f"{printable(name).ljust(width)} = {shown}\n")
         return text
     if change.action in ("submit", "resubmit"):
         for name in ("file", "rows", "access", "content_hash"):
@@ -80,12 +85,17 @@ def _body(change: Change, symbol: str, style: str) -> Text:
     return text
 
 
-def render_plan(plan: Plan) -> Text:
+def render_plan(plan: Plan, *, full: bool | None = None) -> Text:
+    """Every change, or (past SUMMARY_OVER changes, or with full=False) a count per kind.
+
+    `full=None` chooses by size: a plan of thousands of creates is a summary that fits a
+    screen; `--full` prints them all, and the JSON plan always holds every change.
+    """
     text = Text()
     visible = [c for c in plan.changes if c.action != "no-op"]
     for warning in plan.warnings:
         text.append("Warning: ", style="bold yellow")
-        text.append(f"{warning}\n")
+        text.append(f"{printable(warning)}\n")
     if plan.warnings:
         text.append("\n")
     if not visible:
@@ -94,11 +104,39 @@ def render_plan(plan: Plan) -> Text:
         return text
     if plan.refresh_only:
         text.append("Refresh only: apply will record what was read and change nothing remote.\n\n")
-    text.append("omicform will perform the following actions:\n\n")
-    for change in visible:
-        text.append_text(render_change(change))
-        text.append("\n")
+    if full is False or (full is None and len(visible) > SUMMARY_OVER):
+        text.append_text(_summarised(visible))
+    else:
+        text.append("omicform will perform the following actions:\n\n")
+        for change in visible:
+            text.append_text(render_change(change))
+            text.append("\n")
     text.append_text(summary_line(plan))
+    return text
+
+
+def _summarised(visible: list[Change]) -> Text:
+    text = Text(
+        f"omicform will perform {len(visible):,} actions, counted by kind "
+        "(`--full` lists each one):\n\n"
+    )
+    groups = Counter((c.action, c.kind) for c in visible if c.action != "blocked")
+    width = max((len(kind) for _, kind in groups), default=0)
+    for action in SYMBOLS:
+        for (grouped, kind), count in sorted(groups.items()):
+            if grouped == action:
+                symbol, style, verb = SYMBOLS[action]
+                text.append(f"  {symbol} ", style=f"bold {style}")
+                text.append(f"{printable(kind).ljust(width)}  {count:>7,} {verb}\n")
+    blocked = [c for c in visible if c.action == "blocked"]
+    if blocked:
+        text.append("\n")  # blocked changes need a person: each is named, up to a screenful
+        for change in blocked[:BLOCKED_SHOWN]:
+            text.append("  ! ", style="bold red")
+            text.append(f"{printable(change.address)}: {printable(change.reason)}\n")
+        if len(blocked) > BLOCKED_SHOWN:
+            text.append(f"  ... and {len(blocked) - BLOCKED_SHOWN:,} more blocked\n")
+    text.append("\n")
     return text
 
 
