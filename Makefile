@@ -17,7 +17,15 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 # Plan and apply the example against a local sandbox of both services (examples/demo.sh).
-demo: $(STAMP)
+# It installs only the package it runs (not the [test] toolchain), under its own stamp.
+DEMO_STAMP := $(VENV)/.demo-installed
+
+$(DEMO_STAMP): pyproject.toml setup.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	bash examples/demo.sh
 
 # Figures for docs/performance.md; never part of `make test`.

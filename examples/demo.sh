@@ -28,8 +28,8 @@ cd "$WORK"
 OMICFORM="$(cd "$OLDPWD" && realpath "$OMICFORM")"
 step "omicform validate"
 "$OMICFORM" validate
-step "omicform plan -out plan.json"
-"$OMICFORM" plan -out plan.json
+step "omicform plan -out plan.json --compact   # counted by kind; --full lists each change"
+"$OMICFORM" plan -out plan.json --compact
 step "omicform apply plan.json"
 "$OMICFORM" apply plan.json
 # NeMO's six ingest steps advance on the sandbox's clock (one a second here).
