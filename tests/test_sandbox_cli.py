@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import select
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -188,3 +191,74 @@ def test_bad_options_are_usage_errors() -> None:
     )
     assert result.returncode == 2
     assert "not a duration" in result.stderr
+
+
+def _stderr_lines(running: Running, wanted: int, seconds: float = 5.0) -> list[str]:
+    """The next `wanted` lines of stderr as they arrive, waiting at most `seconds`.
+
+    Reads the pipe itself (not the buffered file object), so a line counts only once the
+    sandbox has really written it.
+    """
+    assert running.process.stderr is not None
+    fd = running.process.stderr.fileno()
+    data = b""
+    deadline = time.monotonic() + seconds
+    while data.count(b"\n") < wanted and time.monotonic() < deadline:
+        if select.select([fd], [], [], 0.1)[0]:
+            data += os.read(fd, 65536)
+    return data.decode().splitlines(keepends=True)
+
+
+def test_access_log_writes_one_line_per_request_to_stderr_at_once() -> None:
+    running = start("--access-log")
+    try:
+        url = running.env["NMDC_API_URL"]
+        assert httpx.post(url + "/metadata/json:validate", json={}).status_code == 200
+        assert httpx.get(url + "/runs/nope?x=1").status_code == 404
+        banner, *lines = _stderr_lines(running, 3)
+        assert "serving on" in banner
+    finally:
+        code, rest = stop(running, signal.SIGTERM)
+    assert code == 0, rest
+    pattern = r"\S+Z 127\.0\.0\.1 {} {} {} \d+\.\dms\n"
+    assert re.fullmatch(pattern.format("POST", "/nmdc/metadata/json:validate", 200), lines[0])
+    assert re.fullmatch(pattern.format("GET", r"/nmdc/runs/nope\?x=1", 404), lines[1])
+
+
+@pytest.mark.parametrize(
+    ("latency", "path"),
+    [
+        # A request the loop waits on, far longer than uvicorn's grace period.
+        (60, "/runs/nope"),
+        # A $regex that used to freeze the event loop (and with it, signal handling).
+        (0, "/wf_file_staging/globus_tasks?filter=" + '{"task_id": {"$regex": "^(a+)+$"}}'),
+    ],
+)
+def test_sigterm_stops_it_while_a_request_is_being_worked_on(latency: int, path: str) -> None:
+    running = start()
+    url = running.env["NMDC_API_URL"]
+    token = httpx.post(
+        url + "/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": running.env["NMDC_CLIENT_ID"],
+            "client_secret": running.env["NMDC_CLIENT_SECRET"],
+        },
+    ).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    task = {"task_id": "a" * 60 + "!", "task_status": "x"}
+    httpx.post(url + "/wf_file_staging/globus_tasks", json=task, headers=headers)
+    admin = url.replace("/nmdc", "/_sandbox/settings")
+    httpx.patch(admin, json={"faults": {"latency": latency}}).raise_for_status()
+    pending = threading.Thread(
+        target=lambda: httpx.get(url + path, headers=headers, timeout=70), daemon=True
+    )
+    pending.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    code, stderr = stop(running, signal.SIGTERM)
+    took = time.monotonic() - started
+    print(f"stopped {took:.2f} s after SIGTERM")
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
+    assert took < 5.0  # uvicorn's grace period for open requests is 3 s

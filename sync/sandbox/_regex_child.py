@@ -43,6 +43,8 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     signal.signal(signal.SIGALRM, _expire)
+    # Ctrl-C in a terminal reaches the whole process group; the server stops this helper.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     for line in sys.stdin:
         try:
             reply = answer(json.loads(line))

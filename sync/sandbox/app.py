@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
+from omicform.sandbox.access_log import AccessLog
 from omicform.sandbox.admin import SandboxAdmin, admin_app
 from omicform.sandbox.faults import ASGIApp, FaultLayer
 from omicform.sandbox.nemo.app import NemoService
@@ -46,4 +47,7 @@ def build_app(state: SandboxState) -> BuiltApp:
             Mount(ADMIN_PREFIX, app=admin_app(admin)),
         ]
     )
-    return BuiltApp(FaultLayer(root, state, routes), admin)
+    app: ASGIApp = FaultLayer(root, state, routes)
+    if state.access_log is not None:
+        app = AccessLog(app, state.access_log)
+    return BuiltApp(app, admin)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import math
 import random
@@ -128,7 +129,8 @@ async def _drop(send: Send) -> None:
     transport; closing it directly is the only way ASGI allows to answer nothing. Under
     another server, the fallback starts an answer and abandons it (a truncated response).
     """
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    # Through wrappers that say what they wrap (`__wrapped__`, as the access log does).
+    transport = getattr(getattr(inspect.unwrap(send), "__self__", None), "transport", None)
     if transport is not None and hasattr(transport, "close"):
         transport.close()
         # Let uvicorn see the disconnect before the app returns, so it sends nothing.

@@ -147,7 +147,7 @@ class SandboxOptions:
     clock: ClockSettings = field(default_factory=ClockSettings)
     fault_seed: int | None = None
     strict_manifest: bool = False  # NeMO vocabulary misses fail validation (else warnings)
-    access_log: bool = False
+    access_log: bool | Path = False  # one line per request: True to stderr, or to this file
 
     @property
     def nmdc_principals(self) -> tuple[NmdcPrincipal, ...]:

@@ -7,6 +7,8 @@ address is known (and connections queue) before the first request is served. Onl
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import signal
 import socket
 import threading
@@ -97,7 +99,7 @@ def make_options(**options: Any) -> SandboxOptions:
         options["faults"] = FaultSettings(**faults)
     if timing:
         options["clock"] = ClockSettings(**timing)
-    for name in ("data_dir", "seed"):
+    for name in ("data_dir", "seed", "access_log"):
         if isinstance(options.get(name), str):
             options[name] = Path(options[name])
     return SandboxOptions(**options)
@@ -126,14 +128,32 @@ def bind(port: int) -> socket.socket:
     return sock
 
 
-def _server(app: Any, options: SandboxOptions) -> uvicorn.Server:
+class _ExpectedCancellation(logging.Filter):
+    """Drops uvicorn's traceback for a request cut off by a stop.
+
+    On SIGTERM uvicorn lets open requests finish for `timeout_graceful_shutdown` seconds,
+    then cancels them and logs each as "Exception in ASGI application" with a traceback of
+    the CancelledError. For a sandbox being stopped that is the expected end, not a crash;
+    uvicorn's one-line notice of the cancellation stays.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, asyncio.CancelledError)
+
+
+def _server(app: Any) -> uvicorn.Server:
     config = uvicorn.Config(
         app,
         lifespan="off",
-        log_level="info" if options.access_log else "warning",
-        access_log=options.access_log,
+        log_level="warning",
+        access_log=False,  # the sandbox writes its own (access_log.py), where it was told
         timeout_graceful_shutdown=3,
     )
+    # After the Config: it (re)configures uvicorn's loggers.
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _ExpectedCancellation) for f in logger.filters):
+        logger.addFilter(_ExpectedCancellation())
     return uvicorn.Server(config)
 
 
@@ -153,7 +173,7 @@ def run_sandbox(options: SandboxOptions | None = None, **keywords: Any) -> Itera
     opts = options if options is not None else make_options(**keywords)
     state, built = prepare(opts)
     sock = bind(opts.port)
-    server = _server(built.asgi, opts)
+    server = _server(built.asgi)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="omicform-sandbox", daemon=True
     )
@@ -180,7 +200,7 @@ def serve(options: SandboxOptions, on_ready: Callable[[Sandbox], None]) -> None:
         # The socket listens already: a client that reads the exports and connects at once
         # waits in the backlog until uvicorn accepts.
         on_ready(_sandbox(sock, state, built.admin))
-        server = _server(built.asgi, options)
+        server = _server(built.asgi)
 
         # uvicorn handles SIGINT/SIGTERM while serving and re-raises them to the previous
         # handlers once stopped; these make that (or a signal during startup) a clean stop

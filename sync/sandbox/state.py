@@ -7,9 +7,11 @@ whole under a lock, so a request always sees one consistent version of them.
 from __future__ import annotations
 
 import secrets
+import sys
 import threading
 from dataclasses import replace
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 from omicform.sandbox.clock import SandboxClock
 from omicform.sandbox.metrics import RequestLog
@@ -20,6 +22,13 @@ from omicform.sandbox.store import Store
 _JWT_SECRET_META = "jwt_secret"
 
 
+def _open_log(target: bool | Path) -> TextIO | None:
+    """The access log's stream: stderr for True, a file (appended to, line-buffered)."""
+    if isinstance(target, Path):
+        return target.open("a", encoding="utf-8", buffering=1)
+    return sys.stderr if target else None
+
+
 class SandboxState:
     def __init__(self, options: SandboxOptions, store: Store) -> None:
         self.options = options
@@ -27,6 +36,7 @@ class SandboxState:
         self.clock = SandboxClock()
         self.log = RequestLog()
         self.regex = RegexWorker()  # searches list filters' $regex within a time budget
+        self.access_log = _open_log(options.access_log)
         self._lock = threading.Lock()
         self._faults = options.faults
         self._timing = options.clock
@@ -43,6 +53,8 @@ class SandboxState:
         """Stops the regex helper and closes the store (the server has stopped serving)."""
         self.regex.close()
         self.store.close()
+        if self.access_log is not None and self.access_log is not sys.stderr:
+            self.access_log.close()
 
     @property
     def faults(self) -> FaultSettings:
