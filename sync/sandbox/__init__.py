@@ -6,12 +6,13 @@ optional injected faults. Start one from Python with `run_sandbox`, or from the 
 """
 
 from omicform.sandbox.admin import SandboxAdmin
-from omicform.sandbox.options import ClockSettings, FaultSettings, SandboxOptions
+from omicform.sandbox.options import ClockSettings, FaultSettings, NemoVariants, SandboxOptions
 from omicform.sandbox.server import Sandbox, run_sandbox
 
 __all__ = [
     "ClockSettings",
     "FaultSettings",
+    "NemoVariants",
     "Sandbox",
     "SandboxAdmin",
     "SandboxOptions",

@@ -20,7 +20,7 @@ from omicform.sandbox.nemo.app import NemoService
 from omicform.sandbox.nemo.ingest import STEPS, finish_step, plan_failure, public
 from omicform.sandbox.nemo.submissions import CALLBACKS, DRY_RUNS, MANIFESTS, SUBMISSIONS
 from omicform.sandbox.nmdc.app import NmdcService
-from omicform.sandbox.options import ClockSettings, FaultSettings, parse_latency
+from omicform.sandbox.options import ClockSettings, FaultSettings, NemoVariants, parse_latency
 from omicform.sandbox.responses import ApiError, method_routes
 from omicform.sandbox.state import SandboxState
 
@@ -63,6 +63,10 @@ class SandboxAdmin:
         self._state.clock.advance(seconds)
         return self._state.clock.offset
 
+    def set_nemo_variants(self, **changes: Any) -> NemoVariants:
+        """E.g. `set_nemo_variants(created_status=201, page_always=True)` (see NemoVariants)."""
+        return self._state.set_nemo_variants(**changes)
+
     def set_nemo_fail_step(self, step: str | None) -> None:
         """Every NeMO submission made from now on fails at `step` (None: stop doing that)."""
         if step is not None and step not in STEPS:
@@ -75,6 +79,7 @@ class SandboxAdmin:
             "clock": asdict(self.clock),
             "clock_offset_seconds": self._state.clock.offset,
             "nemo_fail_step": self._state.nemo_fail_step,
+            "nemo_variants": asdict(self._state.nemo_variants),
         }
 
     # -- request counts ----------------------------------------------------------------------
@@ -194,6 +199,8 @@ def admin_app(admin: SandboxAdmin) -> Starlette:
             _guard(lambda: admin.set_faults(**body["faults"]))
         if "clock" in body:
             _guard(lambda: admin.set_clock(**body["clock"]))
+        if "nemo_variants" in body:
+            _guard(lambda: admin.set_nemo_variants(**body["nemo_variants"]))
         if "nemo_fail_step" in body:
             _guard(lambda: admin.set_nemo_fail_step(body["nemo_fail_step"]))
         return JSONResponse(admin.settings())

@@ -132,6 +132,36 @@ class ClockSettings:
 
 
 @dataclass(frozen=True)
+class NemoVariants:
+    """Answers NeMO's documentation allows, other than the sandbox's defaults (opt in).
+
+    `created_status` 201: a new submission (and a dry run) is answered 201, not 200.
+    `null_policy`: a submission whose manifest failed validation shows `"policy": null`
+    (NeMO's ingest code leaves it null) instead of no `policy` at all.
+    `login_failure_status` 200: a failed login is HTTP 200 `{"message": "Login failed."}`.
+    `extra_step`: a seventh step of this name, after `portal_release` (a step NeMO might add).
+    `page_always`: `"page": N` on every history and search page, the last one included.
+    The per-submission ones (`null_policy`, `extra_step`) apply to submissions made while set.
+    """
+
+    created_status: Literal[200, 201] = 200
+    null_policy: bool = False
+    login_failure_status: Literal[200, 401] = 401
+    extra_step: str | None = None
+    page_always: bool = False
+
+    def __post_init__(self) -> None:
+        if self.created_status not in (200, 201):
+            raise ValueError("created_status must be 200 or 201")
+        if self.login_failure_status not in (200, 401):
+            raise ValueError("login_failure_status must be 200 or 401")
+        if self.extra_step is not None and not (
+            isinstance(self.extra_step, str) and self.extra_step.isidentifier()
+        ):
+            raise ValueError("extra_step must be a step name such as 'archive_release'")
+
+
+@dataclass(frozen=True)
 class SandboxOptions:
     """How to start a sandbox (the CLI options, as one object)."""
 
@@ -145,6 +175,7 @@ class SandboxOptions:
     nemo_password: str = DEFAULT_NEMO_PASSWORD
     faults: FaultSettings = field(default_factory=FaultSettings)
     clock: ClockSettings = field(default_factory=ClockSettings)
+    nemo_variants: NemoVariants = field(default_factory=NemoVariants)
     fault_seed: int | None = None
     strict_manifest: bool = False  # NeMO vocabulary misses fail validation (else warnings)
     access_log: bool | Path = False  # one line per request: True to stderr, or to this file

@@ -26,6 +26,7 @@ from omicform.sandbox.app import BuiltApp, build_app
 from omicform.sandbox.options import (
     ClockSettings,
     FaultSettings,
+    NemoVariants,
     SandboxOptions,
     parse_latency,
 )
@@ -90,7 +91,7 @@ _CLOCK_FIELDS = {f.name for f in fields(ClockSettings)}
 
 def make_options(**options: Any) -> SandboxOptions:
     """SandboxOptions from flat keywords: fault and clock settings may be given directly
-    (`error_rate=0.1`, `latency="10ms-50ms"`, `step_seconds=0`)."""
+    (`error_rate=0.1`, `latency="10ms-50ms"`, `step_seconds=0`), `nemo_variants` as a dict."""
     faults = {k: options.pop(k) for k in list(options) if k in _FAULT_FIELDS}
     timing = {k: options.pop(k) for k in list(options) if k in _CLOCK_FIELDS}
     if isinstance(faults.get("latency"), str):
@@ -99,6 +100,8 @@ def make_options(**options: Any) -> SandboxOptions:
         options["faults"] = FaultSettings(**faults)
     if timing:
         options["clock"] = ClockSettings(**timing)
+    if isinstance(options.get("nemo_variants"), dict):
+        options["nemo_variants"] = NemoVariants(**options["nemo_variants"])
     for name in ("data_dir", "seed", "access_log"):
         if isinstance(options.get(name), str):
             options[name] = Path(options[name])

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from omicform.sandbox.clock import SandboxClock
 from omicform.sandbox.metrics import RequestLog
-from omicform.sandbox.options import ClockSettings, FaultSettings, SandboxOptions
+from omicform.sandbox.options import ClockSettings, FaultSettings, NemoVariants, SandboxOptions
 from omicform.sandbox.regex import RegexWorker
 from omicform.sandbox.store import Store
 
@@ -40,6 +40,7 @@ class SandboxState:
         self._lock = threading.Lock()
         self._faults = options.faults
         self._timing = options.clock
+        self._variants = options.nemo_variants
         # A NeMO ingest step every new submission fails at (None: they succeed).
         self.nemo_fail_step: str | None = None
         # Kept with the data, so tokens handed out before a restart stay valid after it.
@@ -69,6 +70,15 @@ class SandboxState:
         with self._lock:
             self._faults = replace(self._faults, **changes)
             return self._faults
+
+    @property
+    def nemo_variants(self) -> NemoVariants:
+        return self._variants
+
+    def set_nemo_variants(self, **changes: Any) -> NemoVariants:
+        with self._lock:
+            self._variants = replace(self._variants, **changes)
+            return self._variants
 
     def set_timing(self, **changes: Any) -> ClockSettings:
         with self._lock:

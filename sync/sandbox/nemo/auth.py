@@ -36,7 +36,7 @@ class NemoAuth:
         password = body.get("password") if isinstance(body, dict) else None
         user = self.users.get(username) if isinstance(username, str) else None
         if user is None or user.password != password:
-            raise ApiError(401, LOGIN_FAILED)
+            raise ApiError(self.state.nemo_variants.login_failure_status, LOGIN_FAILED)
         now = int(self.state.clock.time())
         expires = now + TOKEN_LIFETIME
         token = jwt.encode(

@@ -66,6 +66,11 @@ def new_submission(
     }
 
 
+def steps_of(sub: Submission) -> tuple[str, ...]:
+    """The submission's steps: NeMO's six, and any NeMO might add (`NemoVariants`)."""
+    return STEPS + tuple(sub.get("extra_steps", ()))
+
+
 def state_of(sub: Submission) -> str:
     if not sub["complete"]:
         return "in-progress"
@@ -73,7 +78,7 @@ def state_of(sub: Submission) -> str:
 
 
 def next_step(sub: Submission) -> str | None:
-    return None if sub["complete"] else STEPS[len(sub["steps"])]
+    return None if sub["complete"] else steps_of(sub)[len(sub["steps"])]
 
 
 def public(sub: Submission) -> dict[str, Any]:
@@ -88,6 +93,8 @@ def public(sub: Submission) -> dict[str, Any]:
     }
     if sub["policy"] is not None:
         out["policy"] = sub["policy"]
+    elif sub.get("null_policy") and sub["steps"] and not sub["steps"][0]["success"]:
+        out["policy"] = None  # what NeMO's ingest code leaves after a failed validation
     return out
 
 
@@ -107,10 +114,10 @@ def finish_step(sub: Submission, at: float, on_callback: Callback | None = None)
     elif planned is not None:
         success, msg = False, planned
     else:
-        success, msg = True, SUCCESS_MESSAGES[name]
+        success, msg = True, SUCCESS_MESSAGES.get(name, f"{name} completed successfully.")
     sub["steps"].append({"name": name, "success": success, "date": timestamp(at), "msg": msg})
     sub["last_epoch"] = at
-    if not success or len(sub["steps"]) == len(STEPS):
+    if not success or len(sub["steps"]) == len(steps_of(sub)):
         sub["complete"] = True
         sub["success"] = success
     if on_callback is not None and sub.get("notification"):
@@ -152,8 +159,8 @@ def plan_failure(sub: Submission, step: str | None, msg: str | None) -> str:
     target = step or next_step(sub)
     if target is None:
         raise ValueError(f"submission {sub['id']} is already complete")
-    if target not in STEPS:
-        raise ValueError(f"unknown step {target!r}; steps are {', '.join(STEPS)}")
+    if target not in steps_of(sub):
+        raise ValueError(f"unknown step {target!r}; steps are {', '.join(steps_of(sub))}")
     if any(s["name"] == target for s in sub["steps"]):
         raise ValueError(f"step {target} of submission {sub['id']} has already finished")
     sub["failures"][target] = msg or f"{target} failed (failure injected by the sandbox)."
@@ -173,8 +180,8 @@ def callback_payload(
             "step": {
                 "name": step,
                 "status": "success" if success else "error",
-                "step_number": STEPS.index(step) + 1,
-                "total_steps": len(STEPS),
+                "step_number": steps_of(sub).index(step) + 1,
+                "total_steps": len(steps_of(sub)),
                 "details": [msg],
             },
             "submission_id": sub["id"],

@@ -69,11 +69,18 @@ def page_slice(total: int, request: Request) -> tuple[int, int, slice]:
 
 
 def page_body(
-    results: list[dict[str, Any]], total: int, page: int, pages: int, request: Request
+    results: list[dict[str, Any]],
+    total: int,
+    page: int,
+    pages: int,
+    request: Request,
+    *,
+    always_page: bool = False,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"total": total, "results": results}
-    if page < pages:
+    if page < pages or always_page:
         out["page"] = page
+    if page < pages:
         out["next"] = str(request.url.include_query_params(page=page + 1))
     return out
 
@@ -212,7 +219,7 @@ class Submissions:
         page, pages, shown = page_slice(total, request)
         subs = self.store.scan(SUBMISSIONS, where=where, offset=shown.start, limit=PAGE_SIZE)
         results = [public(s) for s in await self._advanced([s for _, s in subs])]
-        return JSONResponse(page_body(results, total, page, pages, request))
+        return JSONResponse(self._page(results, total, page, pages, request))
 
     async def search(self, request: Request) -> Response:
         user = self.auth.current_user(request)
@@ -227,7 +234,13 @@ class Submissions:
         found = [s for s in subs if _matches(s, criteria)]
         page, pages, shown = page_slice(len(found), request)
         results = [public(s) for s in found[shown]]
-        return JSONResponse(page_body(results, len(found), page, pages, request))
+        return JSONResponse(self._page(results, len(found), page, pages, request))
+
+    def _page(
+        self, results: list[dict[str, Any]], total: int, page: int, pages: int, request: Request
+    ) -> dict[str, Any]:
+        always = self.state.nemo_variants.page_always
+        return page_body(results, total, page, pages, request, always_page=always)
 
     async def create(self, request: Request) -> Response:
         user = self.auth.current_user(request)
@@ -261,6 +274,10 @@ class Submissions:
                 file_name,
                 notification,
             )
+            variants = self.state.nemo_variants
+            if variants.extra_step is not None:
+                sub["extra_steps"] = [variants.extra_step]
+            sub["null_policy"] = variants.null_policy
             failing_step = self.state.nemo_fail_step
             if failing_step is not None:
                 plan_failure(sub, failing_step, None)
@@ -271,7 +288,8 @@ class Submissions:
                     {"data": base64.b64encode(manifest.content).decode("ascii")},
                 )
                 self.store.put(SUBMISSIONS, submission_id, sub)
-        return JSONResponse({"result": "success", "id": submission_id})
+        status = self.state.nemo_variants.created_status
+        return JSONResponse({"result": "success", "id": submission_id}, status_code=status)
 
     def _new_id(self) -> str:
         while True:
