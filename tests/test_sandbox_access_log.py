@@ -5,6 +5,7 @@ written as each answer finishes, also for admin routes and for connections a fau
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,17 @@ import pytest
 from omicform.sandbox import run_sandbox
 
 LINE = re.compile(r"(\S+Z) 127\.0\.0\.1 ([A-Z]+) (\S+) (\d{3}|dropped) (\d+\.\d)ms")
+
+
+def _lines(log: Path, wanted: int) -> list[str]:
+    """The log's lines once there are `wanted` (a dropped connection is logged just after
+    it is closed, so the client may be quicker); at most one second."""
+    deadline = time.monotonic() + 1.0
+    lines = log.read_text().splitlines()
+    while len(lines) < wanted and time.monotonic() < deadline:
+        time.sleep(0.01)
+        lines = log.read_text().splitlines()
+    return lines
 
 
 def test_each_request_is_one_line_in_the_file_while_the_sandbox_runs(tmp_path: Path) -> None:
@@ -24,7 +36,7 @@ def test_each_request_is_one_line_in_the_file_while_the_sandbox_runs(tmp_path: P
         sandbox.admin.set_faults(drop_rate=1.0)
         with pytest.raises(httpx.RemoteProtocolError):
             httpx.get(sandbox.nemo_url + "/submission")
-        written = log.read_text().splitlines()  # before the sandbox stops
+        written = _lines(log, 4)  # while the sandbox runs
     rows = [LINE.fullmatch(line) for line in written]
     assert all(rows), written
     assert [row.group(2, 3, 4) for row in rows if row] == [

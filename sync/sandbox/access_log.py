@@ -30,11 +30,20 @@ class AccessLog:
             return
         started = time.monotonic()
         status = "dropped"  # no answer began: the connection was closed on purpose
+        written = False
+
+        def write() -> None:
+            nonlocal written
+            if not written:
+                written = True
+                self._write(scope, status, time.monotonic() - started)
 
         async def logging_send(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = str(message["status"])
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                write()  # before the answer ends: a client that has it finds it logged
             await send(message)
 
         # Lets the fault layer reach uvicorn's connection through this wrapper, to drop it.
@@ -42,7 +51,7 @@ class AccessLog:
         try:
             await self.app(scope, receive, logging_send)
         finally:
-            self._write(scope, status, time.monotonic() - started)
+            write()
 
     def _write(self, scope: Scope, status: str, seconds: float) -> None:
         # The raw target as sent: percent-encoded, so no byte in it can break the line.
