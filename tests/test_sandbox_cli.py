@@ -189,7 +189,7 @@ def test_bad_options_are_usage_errors() -> None:
         env={**os.environ},
         timeout=30,
     )
-    assert result.returncode == 2
+    assert result.returncode == 1  # omicform's exit codes: 2 means "changes", never usage
     assert "not a duration" in result.stderr
 
 
