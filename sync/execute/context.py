@@ -15,7 +15,7 @@ from omicform.execute.recorder import StateRecorder
 class Outcome:
     address: str
     action: str
-    result: str  # done, failed, skipped or unknown
+    result: str  # done, failed, skipped, unknown or not started (an interrupt came first)
     message: str = ""
 
 

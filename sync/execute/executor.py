@@ -25,6 +25,7 @@ from omicform.execute.actions import carry_out
 from omicform.execute.context import Context, Outcome
 from omicform.execute.recorder import StateRecorder
 from omicform.plan.model import WRITES_REMOTE, Change, Plan
+from omicform.services.ratelimit import RateLimiter
 from omicform.services.transport import ServiceTransport
 from omicform.state.model import State
 from omicform.state.store import StateStore
@@ -225,12 +226,13 @@ def _stoppable_sleep(stop: threading.Event, *, raises: bool) -> Callable[[float]
 def _brakes_on_transports(
     plan: Plan, connections: Connections, stop: threading.Event
 ) -> Iterator[None]:
-    """For the apply's duration, the transports' retry sleeps end (raising) on a stop.
+    """For the apply's duration, the transports' retry and rate-limit sleeps end (raising)
+    on a stop.
 
     Only services the plan sends to are opened (they would be opened anyway); one that cannot
     be opened (no credentials) is left alone, as no request can go through it either.
     """
-    saved: list[tuple[ServiceTransport, Callable[[float], None]]] = []
+    saved: list[tuple[ServiceTransport | RateLimiter, Callable[[float], None]]] = []
     used = {c.service for c in plan.changes if c.action in WRITES_REMOTE or c.action == "wait"}
     for name in SERVICES:
         if name not in used:
@@ -240,11 +242,14 @@ def _brakes_on_transports(
         except OmicformError:
             continue
         transports = [service.transport, getattr(service, "login_transport", service.transport)]
+        waits: list[ServiceTransport | RateLimiter] = []
         for transport in dict.fromkeys(transports):
-            saved.append((transport, transport.sleep))
-            transport.sleep = _stoppable_sleep(stop, raises=True)
+            waits += [transport, transport.limiter]
+        for holder in dict.fromkeys(waits):
+            saved.append((holder, holder.sleep))
+            holder.sleep = _stoppable_sleep(stop, raises=True)
     try:
         yield
     finally:
-        for transport, sleep in saved:
-            transport.sleep = sleep
+        for holder, sleep in saved:
+            holder.sleep = sleep

@@ -152,6 +152,8 @@ def summary_line(plan: Plan) -> Text:
     ]
     text.append(", ".join(parts) + ".")
     extra = []
+    if counts.get("adopt"):
+        extra.append(f"{counts['adopt']} to adopt from NeMO's history")
     if counts.get("wait"):
         extra.append(f"{counts['wait']} in progress")
     if counts.get("blocked"):

@@ -27,7 +27,7 @@ class RateLimiter:
         self.rate = rate
         self.burst = max(1, burst)
         self._clock = clock
-        self._sleep = sleep
+        self.sleep = sleep  # replaceable: apply swaps in one that ends on an interrupt
         self._tokens = float(self.burst)
         self._updated = clock()
         self._lock = threading.Lock()
@@ -45,5 +45,5 @@ class RateLimiter:
             # slot under the lock keeps concurrent callers in order without a condition variable.
             wait = -self._tokens / self.rate if self._tokens < 0 else 0.0
         if wait > 0:
-            self._sleep(wait)
+            self.sleep(wait)
         return wait
