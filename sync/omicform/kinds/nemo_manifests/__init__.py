@@ -1,0 +1,1 @@
+"""NeMO manifests: the kind, and `rules/` (NeMO's manifest rules, one function per rule)."""
