@@ -9,38 +9,40 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import jsonschema
 
 from omicform.desired.display import SHOWN_CHARS, safe_message, safe_name
+from omicform.nmdc_facts import SCHEMA_FILE, id_pattern, schema_path, typecode_from_pattern
 
-# The variant with each class's own id pattern (nmdc:dobj-..., nmdc:sty-...): the one the
-# NMDC server validates with.
-SCHEMA_FILE = "nmdc_materialized_patterns.schema.json"
+__all__ = [
+    "SCHEMA_FILE",
+    "SchemaIssue",
+    "check_database",
+    "line_of",
+    "placeholder_id",
+    "schema_issues",
+]
 
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
-    schema = json.loads((resources.files("nmdc_schema") / SCHEMA_FILE).read_text("utf-8"))
+    # Read by path: importing the nmdc_schema package would import LinkML (seconds).
+    schema = json.loads(schema_path().read_text("utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)
 
 
-_TYPECODE = re.compile(r"^\^\(nmdc\):([a-z]+)-")
-
-
 def placeholder_id(schema_class: str, index: int) -> str | None:
-    """An id that satisfies `schema_class`'s id pattern, for checking before ids are minted."""
-    name = schema_class.split(":", 1)[-1]
-    definition = _validator().schema.get("$defs", {}).get(name, {})  # type: ignore[union-attr]
-    pattern = definition.get("properties", {}).get("id", {}).get("pattern", "")
-    match = _TYPECODE.match(pattern)
-    return f"nmdc:{match.group(1)}-00-placeholder{index}" if match else None
+    """An id that satisfies `schema_class`'s id pattern, for checking before ids are minted:
+    one with the typecode the server's minter gives that class."""
+    schema = _validator().schema
+    pattern = id_pattern(schema, schema_class) if isinstance(schema, Mapping) else None
+    typecode = typecode_from_pattern(pattern) if pattern is not None else None
+    return f"nmdc:{typecode}-00-placeholder{index}" if typecode is not None else None
 
 
 @dataclass(frozen=True)

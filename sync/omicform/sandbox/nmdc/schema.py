@@ -4,31 +4,24 @@ The real server validates against `nmdc_materialized_patterns.schema.json` from 
 `nmdc-schema` package (the variant whose `id` patterns name each class's typecode, e.g.
 `^(nmdc):sty-...`), not `nmdc.schema.json`; the minter reads its typecodes from the same
 file. It is read lazily (it is 700 kB) and without importing `nmdc_schema`, whose package
-imports LinkML.
+imports LinkML. Which file and how a typecode is derived are server facts shared with the
+client on purpose (`omicform.nmdc_facts`); how the server validates is emulated here.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import re
 import threading
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from omicform.nmdc_facts import SCHEMA_FILE, schema_path, typecodes
+
 if TYPE_CHECKING:
     from jsonschema import Draft201909Validator
 
-SCHEMA_FILE = "nmdc_materialized_patterns.schema.json"
-_TYPECODE = re.compile(r"^\^\(nmdc\):(.+?)-")
-
-
-def schema_path() -> Path:
-    spec = importlib.util.find_spec("nmdc_schema")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the nmdc-schema package is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / SCHEMA_FILE
+__all__ = ["SCHEMA_FILE", "NmdcSchema", "nmdc_schema", "schema_path"]
 
 
 class NmdcSchema:
@@ -57,16 +50,7 @@ class NmdcSchema:
     @cached_property
     def typecodes(self) -> dict[str, str]:
         """`nmdc:<Class>` -> the typecode new ids get (the first one its id pattern names)."""
-        found: dict[str, str] = {}
-        for name, definition in self.document["$defs"].items():
-            id_slot = (definition.get("properties") or {}).get("id")
-            pattern = id_slot.get("pattern") if isinstance(id_slot, dict) else None
-            if not isinstance(pattern, str) or not pattern.startswith("^(nmdc):"):
-                continue
-            match = _TYPECODE.match(pattern)
-            if match:
-                found[f"nmdc:{name}"] = match.group(1).lstrip("(").rstrip(")").split("|")[0]
-        return found
+        return typecodes(self.document)
 
     def schema_errors(self, collection: str, docs: Any) -> list[str]:
         """JSON Schema messages as LinkML's JsonschemaValidationPlugin words them."""
