@@ -9,7 +9,7 @@ from omicform.errors import OutcomeUnknown
 from omicform.execute.actions import carry_out
 from omicform.execute.context import Context
 from omicform.execute.recorder import StateRecorder
-from omicform.plan.model import Change
+from omicform.model.plan import Change
 from omicform.state import State, StateStore
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from omicform.connections import Connections
 from omicform.execute import ApplyResult, apply_plan
-from omicform.plan.model import Plan
+from omicform.model.plan import Plan
 from omicform.refresh.intents import CLOCK_SKEW, _candidates, intent_window
 from omicform.sandbox import Sandbox, run_sandbox
 from omicform.sandbox.testing import manifest_tsv

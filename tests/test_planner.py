@@ -9,9 +9,9 @@ import pytest
 
 from omicform.desired import load_desired
 from omicform.diff.normalize import normalize
+from omicform.model.plan import Plan
+from omicform.model.render import render_plan
 from omicform.plan import PlanError, make_plan
-from omicform.plan.model import Plan
-from omicform.plan.render import render_plan
 from omicform.refresh.snapshot import Snapshot
 from omicform.state.model import ResourceState, State
 

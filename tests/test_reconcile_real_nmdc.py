@@ -12,7 +12,7 @@ from realnmdc.harness import RealNmdc
 
 from omicform.connections import Connections
 from omicform.execute import ApplyOptions, apply_plan
-from omicform.plan.model import Plan
+from omicform.model.plan import Plan
 from omicform.services.nmdc import StagingKind
 from omicform.workspace import Workspace
 

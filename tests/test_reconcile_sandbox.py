@@ -12,7 +12,7 @@ import pytest
 
 from omicform.connections import Connections
 from omicform.execute import ApplyOptions, StalePlan, apply_plan, check_fresh
-from omicform.plan.model import Plan
+from omicform.model.plan import Plan
 from omicform.refresh.staging import PAGE_SIZE
 from omicform.sandbox import Sandbox, run_sandbox
 from omicform.sandbox.testing import manifest_tsv

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-from omicform.plan.model import Change, FieldChange, Plan
-from omicform.plan.render import SUMMARY_OVER, printable, render_plan
+from omicform.model.plan import Change, FieldChange, Plan
+from omicform.model.render import SUMMARY_OVER, printable, render_plan
 
 
 def create(key: str) -> Change:

@@ -16,7 +16,7 @@ from omicform.connections import Connections
 from omicform.desired.load import DEFAULT_FILE, load_desired
 from omicform.desired.model import DesiredState
 from omicform.errors import ConfigError
-from omicform.plan.model import Plan
+from omicform.model.plan import Plan
 from omicform.plan.planner import make_plan
 from omicform.refresh.reader import refresh
 from omicform.state.model import State

@@ -19,7 +19,7 @@ import pytest
 
 from omicform.connections import Connections
 from omicform.execute import ApplyOptions, apply_plan
-from omicform.plan.model import Plan
+from omicform.model.plan import Plan
 from omicform.sandbox.testing import manifest_tsv
 from omicform.services.nemo import STEP_NAMES
 from omicform.workspace import Workspace

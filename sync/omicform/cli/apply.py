@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from omicform.cassettes import recording
 from omicform.cli.common import (
     EXIT_ERROR,
     cassette_options,
@@ -30,8 +29,9 @@ from omicform.cli.interrupt import EXIT_INTERRUPTED, brake
 from omicform.connections import Connections
 from omicform.errors import ConfigError
 from omicform.execute import ApplyOptions, ApplyResult, Outcome, apply_plan, check_fresh
-from omicform.plan.model import Plan
-from omicform.plan.render import printable, render_plan
+from omicform.model.plan import Plan
+from omicform.model.render import printable, render_plan
+from omicform.cassettes import recording
 from omicform.state.lock import StateLock
 from omicform.state.model import State
 from omicform.state.store import StateStore

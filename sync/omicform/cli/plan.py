@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from omicform.cassettes import recording
 from omicform.cli.common import (
     EXIT_CHANGES,
     EXIT_OK,
@@ -24,7 +23,8 @@ from omicform.cli.common import (
     workspace,
 )
 from omicform.connections import Connections
-from omicform.plan.render import render_plan
+from omicform.model.render import render_plan
+from omicform.cassettes import recording
 from omicform.workspace import save_plan
 
 

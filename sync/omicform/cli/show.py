@@ -17,7 +17,7 @@ from omicform.cli.common import (
     workspace,
 )
 from omicform.errors import OmicformError
-from omicform.plan.render import printable, render_plan
+from omicform.model.render import printable, render_plan
 from omicform.workspace import load_plan
 
 

@@ -8,7 +8,6 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from omicform.cassettes import recording
 from omicform.cli.common import (
     cassette_options,
     config_option,
@@ -20,8 +19,9 @@ from omicform.cli.common import (
     workspace,
 )
 from omicform.connections import Connections
-from omicform.plan.render import printable
+from omicform.model.render import printable
 from omicform.services.nemo import STEP_NAMES, Submission
+from omicform.cassettes import recording
 
 
 @click.command("status")

@@ -24,7 +24,7 @@ from omicform.errors import (
 )
 from omicform.execute.context import Context, Outcome
 from omicform.execute.manifests import carry_out_manifest
-from omicform.plan.model import Change
+from omicform.model.plan import Change
 from omicform.services.nmdc import StagingKind
 from omicform.state.model import ResourceState
 

@@ -24,7 +24,7 @@ from omicform.errors import OmicformError
 from omicform.execute.actions import carry_out
 from omicform.execute.context import Context, Outcome
 from omicform.execute.recorder import StateRecorder
-from omicform.plan.model import WRITES_REMOTE, Change, Plan
+from omicform.model.plan import WRITES_REMOTE, Change, Plan
 from omicform.services.ratelimit import RateLimiter
 from omicform.services.transport import ServiceTransport
 from omicform.state.model import State

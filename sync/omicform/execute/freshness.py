@@ -7,7 +7,7 @@ from dataclasses import replace
 from omicform.connections import Connections
 from omicform.desired.model import DesiredState
 from omicform.errors import OmicformError
-from omicform.plan.model import Plan
+from omicform.model.plan import Plan
 from omicform.refresh.reader import refresh
 from omicform.state.model import State
 

@@ -16,7 +16,7 @@ from typing import Any
 from omicform.desired.documents import sha256
 from omicform.errors import OmicformError, OutcomeUnknown, ServiceError, ServiceUnreachable
 from omicform.execute.context import Context, Outcome
-from omicform.plan.model import Change
+from omicform.model.plan import Change
 from omicform.refresh.intents import settle, submission_data
 from omicform.services.settings import HttpSettings
 from omicform.state.model import ResourceState

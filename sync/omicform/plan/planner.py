@@ -23,7 +23,7 @@ from omicform.desired.model import (
 from omicform.desired.references import Unresolved, references_in, resolver
 from omicform.diff.fields import diff_fields
 from omicform.errors import PlanError
-from omicform.plan.model import KNOWN_AFTER_APPLY, Change, FieldChange, Plan
+from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, FieldChange, Plan
 from omicform.refresh.snapshot import Snapshot
 from omicform.services.nmdc import StagingKind
 from omicform.state.model import ResourceState, State
@@ -121,7 +121,7 @@ def _plan_identifiers(
     if have and resource is not None and resource.schema_class != batch.schema_class:
         return Change(
             **base,
-            action="blocked",
+            action=Action.BLOCKED,
             reason=(
                 f"already minted {len(have)} {resource.schema_class} ids; minted ids cannot change "
                 "type. Declare a new batch for the new type."
@@ -132,7 +132,7 @@ def _plan_identifiers(
         missing = batch.count - len(have)
         return Change(
             **base,
-            action="mint",
+            action=Action.MINT,
             reason=f"mint {missing} new {batch.schema_class} id(s); minted ids are kept forever",
             before=before,
             after={"type": batch.schema_class, "count": batch.count, "ids": KNOWN_AFTER_APPLY},
@@ -142,7 +142,7 @@ def _plan_identifiers(
     reason = ""
     if len(have) > batch.count:
         reason = f"{len(have)} ids were minted and are kept; references use the first {batch.count}"
-    return Change(**base, action="no-op", reason=reason, before=before, after=before)
+    return Change(**base, action=Action.NO_OP, reason=reason, before=before, after=before)
 
 
 # -- NMDC staging records ---------------------------------------------------------------------
@@ -166,7 +166,7 @@ def _plan_staging(obj: DesiredObject, ctx: _Context) -> Change:
     if remote is None or remote.data is None:
         return Change(
             **base,
-            action="create",
+            action=Action.CREATE,
             after=resolved,
             after_unknown=unknown,
             reason="not found on the server",
@@ -179,12 +179,12 @@ def _plan_staging(obj: DesiredObject, ctx: _Context) -> Change:
     if not field_changes:
         in_state = ctx.state.get(obj.address) is not None
         reason = "" if in_state else "exists on the server already; adopted into state"
-        return Change(**base, action="no-op", reason=reason, before=before, after=resolved)
+        return Change(**base, action=Action.NO_OP, reason=reason, before=before, after=resolved)
     if not kind.updatable:
         names = ", ".join(f.name for f in field_changes)
         return Change(
             **base,
-            action="blocked",
+            action=Action.BLOCKED,
             reason=(
                 f"{names} differ(s) on the server, but NMDC has no update for sequencing projects; "
                 "change the file back, or declare a project under a new name"
@@ -195,7 +195,7 @@ def _plan_staging(obj: DesiredObject, ctx: _Context) -> Change:
         )
     return Change(
         **base,
-        action="update",
+        action=Action.UPDATE,
         before=before,
         after=resolved,
         after_unknown=unknown,
@@ -279,11 +279,13 @@ def _plan_metadata(item: MetadataSubmission, ctx: _Context) -> Change:
     after = {"content_hash": content_hash or KNOWN_AFTER_APPLY}
     unknown = ("content_hash",) if content_hash is None else ()
     if resource is None or resource.content_hash is None:
-        return Change(**base, action="submit", before=before, after=after, after_unknown=unknown)
+        return Change(
+            **base, action=Action.SUBMIT, before=before, after=after, after_unknown=unknown
+        )
     if content_hash != resource.content_hash:
         return Change(
             **base,
-            action="resubmit",
+            action=Action.RESUBMIT,
             reason="the document changed; NMDC upserts documents by id, earlier ones stay",
             before=before,
             after=after,
@@ -297,7 +299,7 @@ def _plan_metadata(item: MetadataSubmission, ctx: _Context) -> Change:
     if status == "FAIL":
         return Change(
             **base,
-            action="submit",
+            action=Action.SUBMIT,
             reason=f"run {run.get('id')} failed; submitting again",
             before=before,
             after=after,
@@ -306,12 +308,12 @@ def _plan_metadata(item: MetadataSubmission, ctx: _Context) -> Change:
         detail["run"] = run
         return Change(
             **base,
-            action="wait",
+            action=Action.WAIT,
             reason=f"run {run.get('id')} is {status}",
             before=before,
             after=after,
         )
-    return Change(**base, action="no-op", before=before, after=after)
+    return Change(**base, action=Action.NO_OP, before=before, after=after)
 
 
 def _server_verdict(item: MetadataSubmission, ctx: _Context) -> None:
@@ -362,7 +364,11 @@ def _plan_manifest(item: NemoManifest, ctx: _Context) -> tuple[Change, list[str]
         ), notes
     if resource is None or not resource.submission:
         return Change(
-            **base, action="submit", before=before, after=after, after_unknown=("submission_id",)
+            **base,
+            action=Action.SUBMIT,
+            before=before,
+            after=after,
+            after_unknown=("submission_id",),
         ), notes
     if manifest.content_hash != resource.content_hash:
         reason = (
@@ -371,7 +377,7 @@ def _plan_manifest(item: NemoManifest, ctx: _Context) -> tuple[Change, list[str]
         )
         return Change(
             **base,
-            action="resubmit",
+            action=Action.RESUBMIT,
             reason=reason,
             before=before,
             after=after,
@@ -384,7 +390,7 @@ def _plan_manifest(item: NemoManifest, ctx: _Context) -> tuple[Change, list[str]
         step = submission.get("next_step") or "manifest_validated"
         return Change(
             **base,
-            action="wait",
+            action=Action.WAIT,
             reason=f"submission {submission.get('id')} is at step {step}",
             before=before,
             after=current,
@@ -404,8 +410,10 @@ def _plan_manifest(item: NemoManifest, ctx: _Context) -> tuple[Change, list[str]
                 f"submission {submission.get('id')} failed at {step}: {msg}. "
                 "NeMO staff resolve failures after validation"
             )
-        return Change(**base, action="blocked", reason=why, before=before, after=current), notes
-    return Change(**base, action="no-op", before=before, after=current), notes
+        return Change(
+            **base, action=Action.BLOCKED, reason=why, before=before, after=current
+        ), notes
+    return Change(**base, action=Action.NO_OP, before=before, after=current), notes
 
 
 def _settle_interrupted(
@@ -434,7 +442,7 @@ def _settle_interrupted(
         base["detail"]["adopt"] = found
         return Change(
             **base,
-            action="adopt",
+            action=Action.ADOPT,
             reason=(
                 f"an interrupted apply created submission {found['id']}; "
                 "adopting it instead of posting again"
@@ -444,7 +452,7 @@ def _settle_interrupted(
         )
     return Change(
         **base,
-        action="submit",
+        action=Action.SUBMIT,
         reason="an interrupted apply left no submission in NeMO's history; submitting",
         before=before,
         after=after,
@@ -457,7 +465,7 @@ def _unsettled(
 ) -> Change:
     return Change(
         **base,
-        action="blocked",
+        action=Action.BLOCKED,
         reason=(
             f"an apply was interrupted while submitting this manifest, and {why}; "
             f"find the right submission with `omicform status --history` and record it with "
@@ -500,7 +508,7 @@ def _forget(resource: ResourceState) -> Change:
         address=resource.address,
         kind=resource.kind,
         key=resource.key,
-        action="forget",
+        action=Action.FORGET,
         reason=NO_DELETE.format(service=service),
         before=resource.to_json(),
     )
@@ -538,7 +546,7 @@ def _as_refresh(change: Change) -> Change:
         address=change.address,
         kind=change.kind,
         key=change.key,
-        action="no-op",
+        action=Action.NO_OP,
         reason=f"refresh only: {change.action} skipped",
         service=change.service,
         before=change.before,

@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.text import Text
 
-from omicform.plan.model import KNOWN_AFTER_APPLY, Change, Plan
+from omicform.model.plan import KNOWN_AFTER_APPLY, Change, Plan
 
 SYMBOLS = {
     "mint": ("+", "green", "will be minted"),

@@ -5,31 +5,55 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from omicform import __version__
 
 PLAN_FORMAT = "1.0"
 
+
+class Action(str, Enum):
+    """What a change does: a closed set. The values are the plan JSON's `actions` strings."""
+
+    MINT = "mint"
+    CREATE = "create"
+    UPDATE = "update"
+    SUBMIT = "submit"
+    RESUBMIT = "resubmit"
+    ADOPT = "adopt"
+    WAIT = "wait"
+    BLOCKED = "blocked"
+    FORGET = "forget"
+    NO_OP = "no-op"
+
+    # A str subclass: equal to, hashed as and JSON-encoded as its value; shown as its value.
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
 # In the order a plan lists them; `changing` ones make --detailed-exitcode answer 2.
-ACTIONS = (
-    "mint",
-    "create",
-    "update",
-    "submit",
-    "resubmit",
-    "adopt",
-    "wait",
-    "blocked",
-    "forget",
-    "no-op",
-)
+ACTIONS = tuple(a.value for a in Action)
 # `adopt` records in state a submission an interrupted apply made: pending work, like
 # `blocked`, so CI that applies only on 2 settles it.
 CHANGING = frozenset(
-    {"mint", "create", "update", "submit", "resubmit", "adopt", "forget", "blocked"}
+    {
+        Action.MINT,
+        Action.CREATE,
+        Action.UPDATE,
+        Action.SUBMIT,
+        Action.RESUBMIT,
+        Action.ADOPT,
+        Action.FORGET,
+        Action.BLOCKED,
+    }
 )
-WRITES_REMOTE = frozenset({"mint", "create", "update", "submit", "resubmit"})
+WRITES_REMOTE = frozenset(
+    {Action.MINT, Action.CREATE, Action.UPDATE, Action.SUBMIT, Action.RESUBMIT}
+)
 
 KNOWN_AFTER_APPLY = "(known after apply)"
 
@@ -51,7 +75,7 @@ class Change:
     address: str
     kind: str
     key: str
-    action: str
+    action: Action
     reason: str = ""
     service: str | None = None
     before: dict[str, Any] | None = None
@@ -87,7 +111,7 @@ class Change:
             address=data["address"],
             kind=data["kind"],
             key=data["key"],
-            action=data["actions"][0],
+            action=Action(data["actions"][0]),
             reason=data.get("action_reason") or "",
             service=data.get("service"),
             before=data.get("before"),
@@ -121,7 +145,7 @@ class Plan:
 
     def counts(self) -> dict[str, int]:
         counted = Counter(c.action for c in self.changes)
-        return {a: counted[a] for a in ACTIONS if counted[a]}
+        return {a.value: counted[a] for a in Action if counted[a]}
 
     def get(self, address: str) -> Change | None:
         return next((c for c in self.changes if c.address == address), None)
