@@ -1,9 +1,10 @@
 """No recorded cassette holds a secret: every file under cassettes/ is scanned.
 
-The checks here are written independently of omicform.cassettes (whose scrubbers and
-persister they audit): a JWT anywhere, an Authorization or cookie header, a password,
-client_secret, access_token or jwt whose value is not the redaction marker (in JSON and in
-form bodies, and in the raw text), a bearer credential, or one of the sandbox's secrets.
+The checks here are written independently of omicform.services.recording and
+tests/cassette_rules.py (whose scrubbers and persister they audit): a JWT anywhere, an
+Authorization or cookie header, a password, client_secret, access_token or jwt whose value
+is not the redaction marker (in JSON and in form bodies, and in the raw text), a bearer
+credential, or one of the sandbox's secrets.
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ from dataclasses import replace
 
 import httpx
 
-from omicform.cassettes import replay_env
 from omicform.desired.model import ServiceConfig
 from omicform.services.nemo import NemoService
 from omicform.services.nmdc import NmdcService
+from omicform.services.recording import replay_env
 from omicform.services.settings import HttpSettings, NemoSettings, NmdcSettings
 
 

@@ -5,7 +5,7 @@ credentials (vcrpy record mode "none": a request the cassette does not hold fail
 To record them again against a fresh sandbox, run `make record`, which sets
 `OMICFORM_RECORD=1` (pytest's own `--record-mode=rewrite` does the same). Recording starts
 `run_sandbox` on a fixed port with a fast clock and a fixed fault seed, and saves each
-cassette scrubbed of secrets and normalised (see `omicform.cassettes.normalise_interactions`),
+cassette scrubbed of secrets and normalised (see `normalise_interactions` in tests/cassette_rules.py),
 so re-recording unchanged behaviour rewrites identical files.
 """
 
@@ -17,14 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cassette_rules import StablePersister
 
-from omicform.cassettes import (
-    REPLAY_CREDENTIALS,
-    StablePersister,
-    body_matcher,
-    scrub_request,
-    scrub_response,
-)
 from omicform.sandbox import run_sandbox
 from omicform.sandbox.options import (
     DEFAULT_NEMO_PASSWORD,
@@ -35,6 +29,12 @@ from omicform.sandbox.options import (
     default_nmdc_principals,
 )
 from omicform.sandbox.routes import NEMO_API_PREFIX, NEMO_LOGIN_PREFIX, NMDC_PREFIX
+from omicform.services.recording import (
+    REPLAY_CREDENTIALS,
+    body_matcher,
+    scrub_request,
+    scrub_response,
+)
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
 RECORD_ENV = "OMICFORM_RECORD"

@@ -14,19 +14,17 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from cassette_rules import (
+    FIXED_BOUNDARY,
+    StablePersister,
+    normalise_interactions,
+    placeholder_blade,
+)
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.request import Request
 
-from omicform.cassettes import (
-    FIXED_BOUNDARY,
-    StablePersister,
-    body_matcher,
-    make_vcr,
-    normalise_interactions,
-    placeholder_blade,
-    scrub_request,
-)
 from omicform.sandbox.ids import is_valid_blade
+from omicform.services.recording import body_matcher, make_vcr, scrub_request
 
 
 def vcr_request(request: httpx.Request) -> Any:

@@ -31,7 +31,7 @@ from omicform.errors import ConfigError
 from omicform.execute import ApplyOptions, ApplyResult, Outcome, apply_plan, check_fresh
 from omicform.model.plan import Plan
 from omicform.model.render import printable, render_plan
-from omicform.cassettes import recording
+from omicform.services.recording import recording
 from omicform.state.lock import StateLock
 from omicform.state.model import State
 from omicform.state.store import StateStore

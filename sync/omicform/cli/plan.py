@@ -24,7 +24,7 @@ from omicform.cli.common import (
 )
 from omicform.connections import Connections
 from omicform.model.render import render_plan
-from omicform.cassettes import recording
+from omicform.services.recording import recording
 from omicform.workspace import save_plan
 
 

@@ -21,7 +21,7 @@ from omicform.cli.common import (
 from omicform.connections import Connections
 from omicform.model.render import printable
 from omicform.services.nemo import STEP_NAMES, Submission
-from omicform.cassettes import recording
+from omicform.services.recording import recording
 
 
 @click.command("status")
