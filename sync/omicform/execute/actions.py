@@ -23,7 +23,7 @@ from omicform.errors import (
     ServiceError,
 )
 from omicform.execute.context import Context, Outcome
-from omicform.execute.manifests import carry_out_manifest
+from omicform.kinds.nemo_manifests.apply import carry_out_manifest
 from omicform.model.plan import Change
 from omicform.services.nmdc import StagingKind
 from omicform.state.model import ResourceState
