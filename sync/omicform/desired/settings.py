@@ -7,9 +7,7 @@ from typing import Any
 from omicform.desired.model import NemoServiceConfig, NmdcServiceConfig, ServiceConfig
 from omicform.desired.yamlfile import LineMap
 from omicform.errors import ConfigError
-
-# Names that mean a secret: refused anywhere under `services:`.
-SECRET_NAMES = {"client_secret", "password", "secret", "token", "jwt", "api_key", "access_token"}
+from omicform.services.redact import SECRET_NAMES as SECRET_NAMES  # refused in services:
 
 
 def load_services(section: LineMap, file: str) -> ServiceConfig:
