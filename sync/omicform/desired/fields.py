@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from omicform.desired.display import shown
+from omicform.diff.normalize import utc_instant
 from omicform.services.nmdc import StagingKind
 
 FieldType = Literal["str", "int", "datetime"]
@@ -102,25 +103,21 @@ def _described(value: Any) -> str:
 
 def _datetime_text(value: Any) -> str:
     if isinstance(value, dt.datetime):
-        moment = value
+        moment = utc_instant(value)
     elif isinstance(value, str):
-        try:
-            moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
+        parsed = utc_instant(value.strip())
+        if parsed is None:
             raise FieldTypeError(
                 f"expected a date and time like 2023-01-01T00:00:00Z, got {shown(value)}"
-            ) from None
+            )
+        moment = parsed
         if "T" not in value and " " not in value.strip():
             raise FieldTypeError(f"expected a date and time, not only a date: {shown(value)}")
     else:
         raise FieldTypeError(
             f"expected a date and time like 2023-01-01T00:00:00Z, got {shown(value)}"
         )
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)  # the server stores naive UTC
-    return (
-        moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S") + _fraction(moment) + "Z"
-    )
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + _fraction(moment) + "Z"
 
 
 def _fraction(moment: dt.datetime) -> str:

@@ -3,14 +3,40 @@
 The NMDC server echoes datetimes with `Z` on create but reads them back without a time
 zone, in UTC, truncated to milliseconds; YAML may give 1.0 where JSON gives 1; an absent
 field, null and "" all mean "empty".
+
+`utc_instant` is omicform's one reading of a datetime (naive means UTC, text may end in `Z`):
+declared fields, comparisons and NeMO intent windows all go through it. The sandbox keeps
+its own on purpose: it emulates the server's pydantic and MongoDB, and the differential
+tests rely on the two being written independently.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, overload
 
 _EMPTY: Any = None
+
+
+@overload
+def utc_instant(value: dt.datetime) -> dt.datetime: ...
+@overload
+def utc_instant(value: str) -> dt.datetime | None: ...
+def utc_instant(value: dt.datetime | str) -> dt.datetime | None:
+    """The instant `value` names, aware and in UTC; None for text that is not ISO 8601.
+
+    A naive datetime is UTC: the NMDC server stores datetimes without a zone, in UTC, and
+    reads them back so. Text may end in `Z` (which `fromisoformat` reads only from Python
+    3.11 on) or carry an offset; it is not stripped.
+    """
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc)
 
 
 def normalize(value: Any) -> Any:
@@ -36,15 +62,10 @@ def _parse_datetime(text: str) -> dt.datetime | None:
     # Cheap shape test first: most strings are not datetimes and this runs for every field.
     if len(text) < 19 or text[4] != "-" or text[10] not in "T " or text[13] != ":":
         return None
-    try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
+    return utc_instant(text)
 
 
 def _instant(moment: dt.datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)  # the server's naive datetimes are UTC
+    moment = utc_instant(moment)
     # NMDC's store keeps milliseconds: .987654 comes back as .987000.
-    moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-    return moment.astimezone(dt.timezone.utc).isoformat()
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000).isoformat()

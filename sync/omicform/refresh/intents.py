@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from omicform.diff.normalize import utc_instant
 from omicform.services.nemo import NemoService, Submission
 from omicform.state.model import State
 
@@ -31,16 +32,12 @@ DEFAULT_REQUEST_SPAN = dt.timedelta(minutes=2)
 Window = tuple[dt.datetime, dt.datetime]
 
 
-def aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-
-
 def submission_data(submission: Submission) -> dict[str, Any]:
     """A submission as plain data, for plans and state."""
     return {
         "id": submission.id,
         "state": submission.state,
-        "creation": aware(submission.creation).isoformat(),
+        "creation": utc_instant(submission.creation).isoformat(),
         "policy": submission.policy,
         "next_step": submission.next_step,
         "steps": [
@@ -58,11 +55,9 @@ def intent_window(intent: Mapping[str, Any]) -> Window:
 
 
 def _moment(value: Any) -> dt.datetime:
-    try:
-        return aware(dt.datetime.fromisoformat(str(value)))
-    except ValueError:
-        # A damaged intent cannot bound anything: a window of everything makes it doubt.
-        return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    moment = utc_instant(str(value))
+    # A damaged intent cannot bound anything: a window of everything makes it doubt.
+    return moment if moment is not None else dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
 def settle(
@@ -87,7 +82,7 @@ def _candidates(
     user: str | None,
 ) -> dict[str, Any]:
     low, high = windows[address]
-    inside = [s for s in found if s.id not in claimed and low <= aware(s.creation) <= high]
+    inside = [s for s in found if s.id not in claimed and low <= utc_instant(s.creation) <= high]
     doubts = []
     for submission in inside:
         if user is None or submission.submitter.casefold() != user.casefold():
@@ -95,7 +90,7 @@ def _candidates(
         others = sorted(
             other
             for other, (lo, hi) in windows.items()
-            if other != address and lo <= aware(submission.creation) <= hi
+            if other != address and lo <= utc_instant(submission.creation) <= hi
         )
         if others:
             doubts.append(f"{submission.id} may as well be the result of {', '.join(others)}")
