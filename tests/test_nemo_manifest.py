@@ -1,4 +1,4 @@
-"""Behaviour of omicform.checks.nemo_manifest: NeMO's manifest rules, one test per rule."""
+"""Behaviour of omicform.kinds.nemo_manifests.rules: NeMO's manifest rules, one test per rule."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from omicform.checks.nemo_manifest import (
+from omicform.kinds.nemo_manifests.rules import (
     EXTENSIONS,
     HEADER,
     REQUIRED,
@@ -110,10 +110,51 @@ def test_non_utf8_file_is_refused(data: bytes) -> None:
     assert report.nemo_messages() == [issue.message]
 
 
+NEMO_HEADER_MESSAGE = "Manifest header row fields differ from the header fields from the template."
+
+
+def test_utf8_bom_says_what_nemo_says_then_the_cause_and_the_fix() -> None:
+    # Issue #13 item 8: NeMO reads the mark into the first column name, so its validator
+    # says the header differs; "not UTF-8" would be false.
+    report = check_manifest(b"\xef\xbb\xbf" + manifest(row("A.bam")))
+    issue = only(report)
+    assert issue.message.startswith(NEMO_HEADER_MESSAGE + " ")
+    assert "byte order mark (BOM)" in issue.message
+    assert "save the manifest as UTF-8 without BOM" in issue.message
+    assert "UTF-8 or ASCII" not in issue.message
+    assert (issue.severity, issue.line, issue.column, issue.rule) == (
+        "error",
+        1,
+        "File_name",
+        "byte-order-mark",
+    )
+    assert issue.nemo_message == NEMO_HEADER_MESSAGE
+    assert report.nemo_messages() == [NEMO_HEADER_MESSAGE]
+    assert report.nemo_step_message() == NEMO_HEADER_MESSAGE
+
+
 def test_utf8_bom_is_refused_but_the_rest_is_still_checked() -> None:
     report = check_manifest(b"\xef\xbb\xbf" + manifest(row("A.bam", Species="")))
-    assert [i.rule for i in report.errors] == ["encoding", "required"]
+    assert [i.rule for i in report.errors] == ["byte-order-mark", "required"]
     assert report.errors[0].line == 1
+    assert report.rows == 1
+    assert report.nemo_messages() == [NEMO_HEADER_MESSAGE]
+
+
+def test_utf8_bom_before_a_wrong_header_is_named_with_it() -> None:
+    data = b"\xef\xbb\xbf" + manifest(row()).replace(b"Sub-program", b"Sub_program", 1)
+    report = check_manifest(data)
+    assert [(i.rule, i.column) for i in report.errors] == [
+        ("byte-order-mark", "File_name"),
+        ("header", "Sub-program"),
+    ]
+    assert report.nemo_messages() == [NEMO_HEADER_MESSAGE]
+
+
+def test_utf8_bom_then_bytes_that_are_not_utf8_is_an_encoding_error_for_nemo() -> None:
+    data = b"\xef\xbb\xbf" + manifest(row()).replace(b"zeng", "Zeng\u00e9".encode("latin-1"))
+    report = check_manifest(data)
+    assert [i.rule for i in report.errors] == ["byte-order-mark", "encoding"]
     assert report.nemo_messages() == ["File must be a UTF-8 or ASCII encoded plaintext tsv file."]
 
 

@@ -91,7 +91,7 @@ def _metadata_into(
 
 
 def _manifest_into(manifest: NemoManifest, problems: Problems, warnings: Problems) -> None:
-    from omicform.checks.nemo_manifest import check_manifest
+    from omicform.kinds.nemo_manifests.rules import check_manifest
 
     content = read_user_file(manifest.path, field=manifest.address)
     report = check_manifest(content, file_name=manifest.path.name, strict=manifest.strict)

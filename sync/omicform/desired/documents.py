@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from omicform.checks.nemo_manifest import ManifestReport, check_manifest
 from omicform.desired.display import safe_message
 from omicform.desired.files import read_user_file
 from omicform.desired.jsonfile import parse_json
@@ -22,6 +21,7 @@ from omicform.desired.references import (
     resolver,
 )
 from omicform.errors import ConfigError
+from omicform.kinds.nemo_manifests.rules import ManifestReport, check_manifest
 
 
 def sha256(data: bytes) -> str:

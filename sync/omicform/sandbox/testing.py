@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from omicform.checks.nemo_manifest import HEADER
+from omicform.kinds.nemo_manifests.rules import HEADER
 from omicform.sandbox.options import default_nemo_users, default_nmdc_principals
 from omicform.sandbox.server import Sandbox
 

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from omicform.checks.nemo_manifest import check_manifest
+from omicform.kinds.nemo_manifests.rules import check_manifest
 from omicform.sandbox import jsonbody
 from omicform.sandbox.forms import FormError, FormPart, media_type, parse_multipart
 from omicform.sandbox.ids import nemo_id
