@@ -24,10 +24,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from omicform.checks.nemo_manifest import check_manifest
 from omicform.connections import Connections
 from omicform.desired import load_desired
 from omicform.execute import ApplyOptions, apply_plan
+from omicform.kinds.nemo_manifests.rules import check_manifest
 from omicform.plan import make_plan
 from omicform.refresh.snapshot import Snapshot
 from omicform.sandbox.testing import manifest_tsv
