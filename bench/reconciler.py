@@ -24,15 +24,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from omicform.checks.preflight import preflight
 from omicform.connections import Connections
 from omicform.desired import load_desired
-from omicform.execute import ApplyOptions, apply_plan
+from omicform.engine.executor import ApplyOptions, apply_plan
+from omicform.engine.planner import make_plan
+from omicform.engine.workspace import Workspace
 from omicform.kinds.nemo_manifests.rules import check_manifest
-from omicform.plan import make_plan
-from omicform.refresh.snapshot import Snapshot
+from omicform.model.snapshot import Snapshot
 from omicform.sandbox.testing import manifest_tsv
 from omicform.state import State
-from omicform.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = [
@@ -182,7 +183,7 @@ def bench_diff(objects: int) -> dict[str, Any]:
         for address, data in json.loads(recording.read_text()).items():
             snapshot.add(address, data)
         read = time.perf_counter()
-        plan = make_plan(desired, State(), snapshot)
+        plan = make_plan(desired, State(), snapshot, files=preflight(desired, {}))
         planned = time.perf_counter()
     assert not plan.has_changes
     return {

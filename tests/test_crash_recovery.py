@@ -12,12 +12,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from test_reconcile_sandbox import config
+from helpers import config
 
 from omicform.connections import Connections
+from omicform.engine.workspace import Workspace
 from omicform.sandbox import run_sandbox
 from omicform.services.nmdc import StagingKind
-from omicform.workspace import Workspace
 
 SAMPLES = 300
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from omicform.connections import Connections
+from omicform.engine.executor import apply_plan
+from omicform.engine.workspace import Workspace
 from omicform.errors import PlanError
-from omicform.execute import apply_plan
 from omicform.sandbox import run_sandbox
 from omicform.sandbox.testing import manifest_tsv
-from omicform.workspace import Workspace
 
 
 def test_a_recorded_submission_gone_from_a_reset_nemo_names_state_forget(tmp_path: Path) -> None:

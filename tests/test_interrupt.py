@@ -16,13 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_reconcile_sandbox import config
+from helpers import config
 
 from omicform.connections import Connections
-from omicform.execute import ApplyOptions, apply_plan
+from omicform.engine.executor import ApplyOptions, apply_plan
+from omicform.engine.workspace import Workspace
 from omicform.sandbox import Sandbox, run_sandbox
 from omicform.services.nmdc import StagingKind
-from omicform.workspace import Workspace
 
 SAMPLES = 200
 OMICFORM = (sys.executable, "-m", "omicform")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from omicform.engine.executor import carry_out
+from omicform.engine.recorder import StateRecorder
 from omicform.errors import OutcomeUnknown
-from omicform.execute.actions import carry_out
-from omicform.execute.context import Context
-from omicform.execute.recorder import StateRecorder
+from omicform.kinds.base import ApplyContext as Context
 from omicform.model.plan import Change
 from omicform.state import State, StateStore
 

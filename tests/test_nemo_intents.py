@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from omicform.connections import Connections
-from omicform.execute import ApplyResult, apply_plan
+from omicform.engine.executor import ApplyResult, apply_plan
+from omicform.engine.workspace import Workspace
 from omicform.model.plan import Plan
 from omicform.refresh.intents import CLOCK_SKEW, _candidates, intent_window
 from omicform.sandbox import Sandbox, run_sandbox
 from omicform.sandbox.testing import manifest_tsv
 from omicform.services.nemo import Submission
 from omicform.state.model import State
-from omicform.workspace import Workspace
 
 CLOSED_PORT = "http://127.0.0.1:9"  # the discard port: nothing listens on loopback
 

@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from omicform.checks.preflight import preflight
 from omicform.desired import load_desired
+from omicform.desired.model import DesiredState
 from omicform.diff.normalize import normalize
+from omicform.engine import planner
+from omicform.errors import PlanError
 from omicform.model.plan import Plan
 from omicform.model.render import render_plan
-from omicform.plan import PlanError, make_plan
-from omicform.refresh.snapshot import Snapshot
+from omicform.model.snapshot import Snapshot
 from omicform.state.model import ResourceState, State
 
 CONFIG = """\
@@ -40,6 +43,12 @@ def desired(tmp_path: Path, text: str = CONFIG):  # type: ignore[no-untyped-def]
     path = tmp_path / "omicform.yaml"
     path.write_text(textwrap.dedent(text))
     return load_desired(path)
+
+
+def make_plan(desired: DesiredState, state: State, snapshot: Snapshot, **options: object) -> Plan:
+    """The planner, given the files as preflight reads them before any request is sent."""
+    files = preflight(desired, state.minted())
+    return planner.make_plan(desired, state, snapshot, files=files, **options)  # type: ignore[arg-type]
 
 
 def actions(plan: Plan) -> dict[str, str]:

@@ -11,10 +11,10 @@ import pytest
 from realnmdc.harness import RealNmdc
 
 from omicform.connections import Connections
-from omicform.execute import ApplyOptions, apply_plan
+from omicform.engine.executor import ApplyOptions, apply_plan
+from omicform.engine.workspace import Workspace
 from omicform.model.plan import Plan
 from omicform.services.nmdc import StagingKind
-from omicform.workspace import Workspace
 
 pytestmark = pytest.mark.realnmdc
 

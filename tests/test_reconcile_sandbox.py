@@ -2,97 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import math
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import config, manifest
 
 from omicform.connections import Connections
-from omicform.execute import ApplyOptions, StalePlan, apply_plan, check_fresh
+from omicform.engine.executor import ApplyOptions, apply_plan
+from omicform.engine.freshness import StalePlan, check_fresh
+from omicform.engine.workspace import Workspace, load_plan, save_plan
+from omicform.kinds.base import PAGE_SIZE
 from omicform.model.plan import Plan
-from omicform.refresh.staging import PAGE_SIZE
 from omicform.sandbox import Sandbox, run_sandbox
-from omicform.sandbox.testing import manifest_tsv
 from omicform.services.nmdc import StagingKind
-from omicform.workspace import Workspace, load_plan, save_plan
 
 
 @pytest.fixture()
 def sandbox() -> Iterator[Sandbox]:
     with run_sandbox(validation_seconds=0, step_seconds=0, run_seconds=0) as running:
         yield running
-
-
-def manifest(rows: int, tag: str) -> str:
-    return manifest_tsv(rows, prefix=tag, first=0).decode()
-
-
-def sample_yaml(key: str, project: str = "p1", status: str = "PENDING") -> str:
-    return f"""\
-  {key}:
-    sequencing_project_name: {project}
-    ap_gold_id: Ga0307276
-    gold_study_id: Gs0135149
-    its_ap_id: "1196479.0"
-    gold_biosample_id: Gb0191643
-    gold_seq_id: "1196479"
-    file_name: {key}.fastq.gz
-    jdp_file_status: RESTORED
-    globus_file_status: {status}
-    jdp_file_size: 1000
-    jgi_ap_id: "1196479"
-    create_date: "2024-03-01T12:00:00Z"
-"""
-
-
-def config(folder: Path, samples: int = 3, manifests: int = 1, tasks: int = 2) -> Path:
-    for m in range(manifests):
-        (folder / f"m{m}_manifest.tsv").write_text(manifest(3, f"m{m}s"))
-    (folder / "objects.json").write_text(
-        json.dumps(
-            {
-                "data_object_set": [
-                    {
-                        "id": f"${{identifiers.objs[{i}]}}",
-                        "type": "nmdc:DataObject",
-                        "name": f"object-{i}.fastq.gz",
-                        "description": "sandbox round trip",
-                        "data_category": "instrument_data",
-                        "data_object_type": "Metagenome Raw Reads",
-                    }
-                    for i in range(2)
-                ]
-            }
-        )
-    )
-    text = textwrap.dedent("""\
-        omicform: 1
-        identifiers:
-          objs: {type: "nmdc:DataObject", count: 2}
-        jgi_sequencing_projects:
-          p1:
-            sequencing_project_description: sandbox
-            jgi_proposal_id: "503568"
-            nmdc_study_id: "nmdc:sty-11-28tm5d36"
-        metadata_submissions:
-          objects: objects.json
-        """)
-    if tasks:
-        text += "globus_tasks:\n" + "".join(
-            f"  t{i}: {{task_status: ACTIVE}}\n" for i in range(tasks)
-        )
-    if samples:
-        text += "jgi_samples:\n" + "".join(sample_yaml(f"f{i}") for i in range(samples))
-    if manifests:
-        text += "nemo_manifests:\n" + "".join(
-            f"  m{m}: m{m}_manifest.tsv\n" for m in range(manifests)
-        )
-    path = folder / "omicform.yaml"
-    path.write_text(text)
-    return path
 
 
 def actions(plan: Plan) -> dict[str, str]:

@@ -18,11 +18,11 @@ from urllib.parse import unquote
 import pytest
 
 from omicform.connections import Connections
-from omicform.execute import ApplyOptions, apply_plan
+from omicform.engine.executor import ApplyOptions, apply_plan
+from omicform.engine.workspace import Workspace
 from omicform.model.plan import Plan
 from omicform.sandbox.testing import manifest_tsv
 from omicform.services.nemo import STEP_NAMES
-from omicform.workspace import Workspace
 
 MINTED = re.compile(r"^nmdc:dobj-11-[0-9a-z]{8}$")
 

@@ -27,15 +27,17 @@ from omicform.cli.common import (
 )
 from omicform.cli.interrupt import EXIT_INTERRUPTED, brake
 from omicform.connections import Connections
+from omicform.engine.executor import ApplyOptions, ApplyResult, apply_plan
+from omicform.engine.freshness import check_fresh
+from omicform.engine.workspace import load_plan
 from omicform.errors import ConfigError
-from omicform.execute import ApplyOptions, ApplyResult, Outcome, apply_plan, check_fresh
+from omicform.kinds.base import Outcome
 from omicform.model.plan import Plan
 from omicform.model.render import printable, render_plan
 from omicform.services.recording import recording
 from omicform.state.lock import StateLock
 from omicform.state.model import State
 from omicform.state.store import StateStore
-from omicform.workspace import load_plan
 
 RESULT_STYLE = {"done": "green", "failed": "red", "unknown": "yellow", "skipped": "dim"}
 

@@ -15,8 +15,8 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from omicform.engine.workspace import Workspace
 from omicform.errors import OmicformError
-from omicform.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 

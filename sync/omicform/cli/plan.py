@@ -23,9 +23,9 @@ from omicform.cli.common import (
     workspace,
 )
 from omicform.connections import Connections
+from omicform.engine.workspace import save_plan
 from omicform.model.render import render_plan
 from omicform.services.recording import recording
-from omicform.workspace import save_plan
 
 
 @click.command("plan")

@@ -16,9 +16,9 @@ from omicform.cli.common import (
     state_option,
     workspace,
 )
+from omicform.engine.workspace import load_plan
 from omicform.errors import OmicformError
 from omicform.model.render import printable, render_plan
-from omicform.workspace import load_plan
 
 
 class NoState(OmicformError):

@@ -85,6 +85,10 @@ class Change:
     depends_on: tuple[str, ...] = ()
     detail: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Given its JSON string, the field still holds the enum member (`is` compares work).
+        object.__setattr__(self, "action", Action(self.action))
+
     @property
     def changing(self) -> bool:
         return self.action in CHANGING

@@ -1,6 +1,2 @@
-"""Reading the remote state of what the desired state and the state file name."""
-
-from omicform.refresh.reader import refresh
-from omicform.refresh.snapshot import Remote, Snapshot, fingerprint
-
-__all__ = ["Remote", "Snapshot", "fingerprint", "refresh"]
+"""NeMO intents' settlement (`intents.py`); to join `kinds/nemo_manifests/` once it is free
+to move. The refresh itself is `engine/refresh.py`."""

@@ -15,7 +15,8 @@ from typing import Any
 
 from omicform.desired.documents import sha256
 from omicform.errors import OmicformError, OutcomeUnknown, ServiceError, ServiceUnreachable
-from omicform.execute.context import Context, Outcome
+from omicform.kinds.base import ApplyContext as Context
+from omicform.kinds.base import Outcome
 from omicform.model.plan import Change
 from omicform.refresh.intents import settle, submission_data
 from omicform.services.settings import HttpSettings

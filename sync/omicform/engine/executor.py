@@ -20,11 +20,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from omicform.connections import Connections
-from omicform.errors import OmicformError
-from omicform.execute.actions import carry_out
-from omicform.execute.context import Context, Outcome
-from omicform.execute.recorder import StateRecorder
-from omicform.model.plan import WRITES_REMOTE, Change, Plan
+from omicform.engine.recorder import StateRecorder
+from omicform.engine.registry import kind_named
+from omicform.errors import OmicformError, OutcomeUnknown
+from omicform.kinds.base import ApplyContext, Outcome
+from omicform.model.plan import WRITES_REMOTE, Action, Change, Plan
 from omicform.services.ratelimit import RateLimiter
 from omicform.services.transport import ServiceTransport
 from omicform.state.model import State
@@ -87,7 +87,7 @@ def apply_plan(
     """Carries out `plan`; set `stop` (from any thread) to end it early but cleanly."""
     stop = stop or threading.Event()
     recorder = StateRecorder(store, state)
-    ctx = Context(
+    ctx = ApplyContext(
         connections=connections,
         recorder=recorder,
         wait=options.wait,
@@ -114,7 +114,7 @@ class _Scheduler:
     def __init__(
         self,
         plan: Plan,
-        ctx: Context,
+        ctx: ApplyContext,
         parallelism: int,
         stop: threading.Event,
         on_outcome: Callable[[Outcome], None] | None,
@@ -195,11 +195,29 @@ class _Scheduler:
             self.on_outcome(outcome)
 
 
+def carry_out(change: Change, ctx: ApplyContext) -> Outcome:
+    """Hands one change to its kind; errors become failed (or unknown) outcomes."""
+    try:
+        if change.action is Action.FORGET:
+            ctx.recorder.remove(change.address)
+            return Outcome(change.address, "forget", "done", "dropped from state")
+        if change.action is Action.BLOCKED:  # a difference the API cannot make, any kind
+            return Outcome(change.address, "blocked", "skipped", change.reason)
+        kind = kind_named(change.kind)
+        if kind is None:
+            raise OmicformError(f"no kind {change.kind!r}: the plan comes from another version")
+        return kind.apply(change, ctx)
+    except OutcomeUnknown as exc:
+        return Outcome(change.address, change.action, "unknown", str(exc))
+    except OmicformError as exc:
+        return Outcome(change.address, change.action, "failed", str(exc))
+
+
 def _why(blocker: str) -> str:
     return f"{blocker} did not complete"
 
 
-def _carry_out(change: Change, ctx: Context) -> Outcome:
+def _carry_out(change: Change, ctx: ApplyContext) -> Outcome:
     """`carry_out` on a worker: a stop during a retry or rate-limit sleep ends it there."""
     try:
         return carry_out(change, ctx)

@@ -15,10 +15,10 @@ from omicform.checks.preflight import preflight
 from omicform.connections import Connections
 from omicform.desired.load import DEFAULT_FILE, load_desired
 from omicform.desired.model import DesiredState
+from omicform.engine.planner import make_plan
+from omicform.engine.refresh import refresh
 from omicform.errors import ConfigError
 from omicform.model.plan import Plan
-from omicform.plan.planner import make_plan
-from omicform.refresh.reader import refresh
 from omicform.state.model import State
 from omicform.state.store import StateStore, default_pin_path, default_state_path
 

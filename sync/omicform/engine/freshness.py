@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from omicform.connections import Connections
 from omicform.desired.model import DesiredState
+from omicform.engine.refresh import refresh
 from omicform.errors import OmicformError
 from omicform.model.plan import Plan
-from omicform.refresh.reader import refresh
 from omicform.state.model import State
 
 

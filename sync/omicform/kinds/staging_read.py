@@ -12,9 +12,9 @@ import json
 from collections.abc import Collection, Iterable
 from typing import Any
 
+from omicform.kinds.base import PAGE_SIZE
 from omicform.services.nmdc import NmdcService, StagingKind
 
-PAGE_SIZE = 2000
 MAX_FILTER_CHARS = 6000  # keeps request lines well under common 8 KiB server limits
 
 

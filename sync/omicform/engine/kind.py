@@ -1,0 +1,63 @@
+"""The one protocol every kind implements (after Terraform's provider interface: the same
+calls for every resource type), so that the engine never needs to know which kind it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
+from omicform.desired.model import DesiredState
+from omicform.kinds.base import ApplyContext, Outcome, PlanContext, ReadContext
+from omicform.model.plan import Change
+
+D = TypeVar("D")  # the declared item (a YAML entry, once loaded)
+
+
+class Kind(Protocol[D]):
+    @property
+    def name(self) -> str:
+        """The YAML section, and the first part of every address of this kind."""
+        ...
+
+    @property
+    def service(self) -> str:
+        """The service it lives in ("nmdc" or "nemo"): the apply runs it on that pool."""
+        ...
+
+    @property
+    def service_title(self) -> str:
+        """The service's name as people write it, for messages."""
+        ...
+
+    @property
+    def pins_remote(self) -> bool:
+        """Whether a saved plan pins the remote objects read (a fingerprint each), so apply
+        refuses the plan when they changed meanwhile."""
+        ...
+
+    def declared(self, desired: DesiredState) -> Sequence[D]:
+        """This kind's items in the desired state, in file order."""
+        ...
+
+    def address(self, item: D) -> str: ...
+
+    def read(self, items: Sequence[D], ctx: ReadContext) -> None:
+        """Reads what planning `items` needs, in as few requests as possible."""
+        ...
+
+    def verify(self, items: Sequence[D], ctx: ReadContext) -> None:
+        """Has the service check local content that would be sent (after every read)."""
+        ...
+
+    def plan(self, item: D, ctx: PlanContext) -> Change:
+        """One item's change. Pure: it sends nothing and reads no file."""
+        ...
+
+    def arrange(self, changes: list[Change], ctx: PlanContext) -> list[Change]:
+        """This kind's planned changes, reordered or given extra dependencies if need be."""
+        ...
+
+    def apply(self, change: Change, ctx: ApplyContext) -> Outcome:
+        """Carries out one change, recording in state as soon as anything is known."""
+        ...

@@ -1,0 +1,103 @@
+"""What the engine hands a kind (the contexts of plan, read and apply) and what a kind gives
+back (a `Change` when planning, an `Outcome` when applying).
+
+These live here, below the engine, so that a kind needs nothing from the engine above it:
+the engine imports the kinds, never the reverse.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
+
+from omicform.checks.preflight import LocalFiles
+from omicform.connections import Connections
+from omicform.desired.model import DesiredState
+from omicform.model.plan import Action, Change
+from omicform.model.snapshot import Snapshot
+from omicform.state.model import ResourceState, State
+
+T = TypeVar("T")
+
+PAGE_SIZE = 2000  # records per list request when reading in batches
+
+
+@dataclass
+class PlanContext:
+    """Everything planning may look at. Planning is pure: nothing here sends or reads files."""
+
+    desired: DesiredState
+    state: State
+    snapshot: Snapshot
+    files: LocalFiles
+    minted: dict[str, tuple[str, ...]]
+    declared: frozenset[str] = frozenset()  # every address the desired state declares
+    # Changes planned so far, by address: the kinds are planned in dependency order, so a
+    # kind sees what the kinds it depends on will do (a batch minted, a project created).
+    planned: dict[str, Change] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def action_of(self, address: str) -> Action | None:
+        change = self.planned.get(address)
+        return change.action if change is not None else None
+
+
+@dataclass
+class ReadContext:
+    """What a kind's batched read of the services gets; it adds what it finds to `snapshot`."""
+
+    desired: DesiredState
+    state: State
+    connections: Connections
+    snapshot: Snapshot
+    files: LocalFiles | None
+    wanted: set[str] | None  # only these addresses (a saved plan's pins); None: all
+    page_size: int
+
+    def wants(self, address: str) -> bool:
+        return self.wanted is None or address in self.wanted
+
+    def only_wanted(self, items: Iterable[T], address: Callable[[T], str]) -> list[T]:
+        return [i for i in items if self.wants(address(i))]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    address: str
+    action: str
+    result: str  # done, failed, skipped, unknown or not started (an interrupt came first)
+    message: str = ""
+
+
+class Recorder(Protocol):
+    """The state as apply goes; every `put` is written to disk at once."""
+
+    @property
+    def state(self) -> State: ...
+    def get(self, address: str) -> ResourceState | None: ...
+    def minted(self) -> dict[str, tuple[str, ...]]: ...
+    def put(self, resource: ResourceState) -> None: ...
+    def remove(self, address: str) -> None: ...
+
+
+@dataclass
+class ApplyContext:
+    connections: Connections
+    recorder: Recorder
+    wait: bool = False
+    wait_timeout: float = 3600.0
+    poll_interval: float = 2.0
+    on_progress: Callable[[str, str], None] | None = None
+    sleep: Callable[[float], None] = time.sleep
+    # Set on an interrupt: waits end early, and nothing new is posted (see engine/executor.py).
+    stop: threading.Event = field(default_factory=threading.Event)
+    # One NeMO POST in flight at a time: then at most one intent is ever unsettled, and an
+    # interrupted run's submission can be told apart from the others in NeMO's history.
+    nemo_submit_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def progress(self, address: str, message: str) -> None:
+        if self.on_progress is not None:
+            self.on_progress(address, message)

@@ -1,0 +1,145 @@
+"""Identifier batches: ids minted once from NMDC and kept forever (`type:`, `count:`).
+
+Other kinds refer to them as `${identifiers.NAME[i]}`; `mint_dependencies` is how their
+changes come to wait for a batch minted in the same apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from omicform.desired.model import DesiredState, IdentifierBatch, Reference, Template
+from omicform.desired.references import references_in
+from omicform.errors import OutcomeUnknown, ServiceError
+from omicform.kinds.base import ApplyContext, Outcome, PlanContext, ReadContext
+from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change
+from omicform.state.model import ResourceState
+
+NAME = "identifiers"
+
+
+def mint_dependencies(values: Iterable[Any], ctx: PlanContext) -> list[str]:
+    """The batches `values` refer to that this plan mints: their changes must wait for them."""
+    batches = {
+        ref.batch
+        for value in values
+        if isinstance(value, (Reference, Template, list, dict))
+        for ref in references_in(value)
+    }
+    addresses = (f"{NAME}.{b}" for b in sorted(batches))
+    return [a for a in addresses if ctx.action_of(a) is Action.MINT]
+
+
+class Identifiers:
+    name = NAME
+    service = "nmdc"
+    service_title = "NMDC"
+    pins_remote = False
+
+    def declared(self, desired: DesiredState) -> Sequence[IdentifierBatch]:
+        return desired.identifiers
+
+    def address(self, item: IdentifierBatch) -> str:
+        return item.address
+
+    def read(self, items: Sequence[IdentifierBatch], ctx: ReadContext) -> None:
+        """Nothing to read: minted ids are known from state alone."""
+
+    def verify(self, items: Sequence[IdentifierBatch], ctx: ReadContext) -> None:
+        """Nothing to verify."""
+
+    def arrange(self, changes: list[Change], ctx: PlanContext) -> list[Change]:
+        return changes
+
+    def plan(self, batch: IdentifierBatch, ctx: PlanContext) -> Change:
+        resource = ctx.state.get(batch.address)
+        have = resource.minted if resource else ()
+        base: dict[str, Any] = {
+            "address": batch.address,
+            "kind": NAME,
+            "key": batch.name,
+            "service": self.service,
+        }
+        before = {"type": resource.schema_class, "ids": list(have)} if resource else None
+        if have and resource is not None and resource.schema_class != batch.schema_class:
+            return Change(
+                **base,
+                action=Action.BLOCKED,
+                reason=(
+                    f"already minted {len(have)} {resource.schema_class} ids; minted ids cannot "
+                    "change type. Declare a new batch for the new type."
+                ),
+                before=before,
+            )
+        if len(have) < batch.count:
+            missing = batch.count - len(have)
+            why = f"mint {missing} new {batch.schema_class} id(s); minted ids are kept forever"
+            return Change(
+                **base,
+                action=Action.MINT,
+                reason=why,
+                before=before,
+                after={"type": batch.schema_class, "count": batch.count, "ids": KNOWN_AFTER_APPLY},
+                after_unknown=("ids",),
+                detail={
+                    "schema_class": batch.schema_class,
+                    "how_many": missing,
+                    "count": batch.count,
+                },
+            )
+        reason = ""
+        if len(have) > batch.count:
+            reason = (
+                f"{len(have)} ids were minted and are kept; references use the first {batch.count}"
+            )
+        return Change(**base, action=Action.NO_OP, reason=reason, before=before, after=before)
+
+    def apply(self, change: Change, ctx: ApplyContext) -> Outcome:
+        current = ctx.recorder.get(change.address)
+        if change.action is not Action.MINT:
+            return Outcome(change.address, change.action, "done", change.reason)
+        detail = change.detail
+        have = current.minted if current else ()
+        missing = int(detail["count"]) - len(have)
+        if missing <= 0:  # minted meanwhile (a rerun after a crash that recorded them)
+            return Outcome(change.address, "mint", "done", "already minted")
+        schema_class = str(detail["schema_class"])
+        try:
+            ids = ctx.connections.nmdc.mint(schema_class, missing)
+        except ServiceError as exc:
+            # Ids minted by earlier chunks exist: record them, so the next apply mints only
+            # the rest.
+            if exc.completed:
+                _record_minted(change, schema_class, tuple(have) + exc.completed, ctx)
+            if isinstance(exc, OutcomeUnknown):
+                raise OutcomeUnknown(
+                    "minting may have spent ids that were never recorded; the next apply mints "
+                    "the rest (unused ids are harmless)",
+                    service=exc.service,
+                    method=exc.method,
+                    path=exc.path,
+                    url=exc.url,
+                    completed=exc.completed,
+                ) from None
+            raise
+        _record_minted(change, schema_class, tuple(have) + tuple(ids), ctx)
+        shown = ", ".join(ids) if len(ids) <= 10 else f"{len(ids)} ids ({ids[0]} ... {ids[-1]})"
+        return Outcome(change.address, "mint", "done", f"minted {shown}")
+
+
+def _record_minted(
+    change: Change, schema_class: str, minted: tuple[str, ...], ctx: ApplyContext
+) -> None:
+    ctx.recorder.put(
+        ResourceState(
+            address=change.address,
+            kind=NAME,
+            key=change.key,
+            schema_class=schema_class,
+            minted=minted,
+        )
+    )
+
+
+KIND = Identifiers()

@@ -1,0 +1,178 @@
+"""Planning one NeMO manifest: submit, resubmit, follow its steps, or settle an intent an
+interrupted apply left (`refresh/intents.py` read NeMO's history for it)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from omicform.desired.model import NemoManifest
+from omicform.kinds.base import PlanContext
+from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change
+from omicform.state.model import ResourceState, State
+
+NAME = "nemo_manifests"
+
+
+def plan_manifest(item: NemoManifest, ctx: PlanContext) -> Change:
+    manifest = ctx.files.manifests[item.address]
+    ctx.warnings.extend(
+        f"{w.location(str(item.path))}: {w.message}" for w in manifest.report.warnings
+    )
+    resource = ctx.state.get(item.address)
+    remote = ctx.snapshot.get(item.address)
+    submission = dict(resource.submission or {}) if resource else {}
+    if remote is not None and remote.data is not None and "submission" in remote.data:
+        submission = dict(remote.data["submission"])
+    detail: dict[str, Any] = {
+        "file": str(item.path),
+        "content_hash": manifest.content_hash,
+        "rows": manifest.report.rows,
+        "access": manifest.report.access,
+    }
+    base: dict[str, Any] = {
+        "address": item.address,
+        "kind": NAME,
+        "key": item.name,
+        "service": "nemo",
+        "detail": detail,
+    }
+    before = (
+        {"content_hash": resource.content_hash, "submission": resource.submission}
+        if resource
+        else None
+    )
+    after = {"content_hash": manifest.content_hash, "submission_id": KNOWN_AFTER_APPLY}
+    unknown = ("submission_id",)
+    if resource is not None and resource.pending:
+        return _settle_interrupted(item, remote.data if remote else None, base, before)
+    if resource is None or not resource.submission:
+        return Change(
+            **base, action=Action.SUBMIT, before=before, after=after, after_unknown=unknown
+        )
+    if manifest.content_hash != resource.content_hash:
+        reason = (
+            f"the manifest changed: NeMO makes a new submission; submission {submission.get('id')} "
+            "stays in NeMO's history"
+        )
+        return Change(
+            **base,
+            action=Action.RESUBMIT,
+            reason=reason,
+            before=before,
+            after=after,
+            after_unknown=unknown,
+        )
+    detail["submission"] = submission
+    current = {"content_hash": resource.content_hash, "submission": submission}
+    return _follow(submission, base, before, current)
+
+
+def _follow(
+    submission: dict[str, Any],
+    base: dict[str, Any],
+    before: dict[str, Any] | None,
+    current: dict[str, Any],
+) -> Change:
+    """A submission already made: wait for its steps, or say why it stopped."""
+    state_name = submission.get("state")
+    if state_name == "in-progress":
+        step = submission.get("next_step") or "manifest_validated"
+        why = f"submission {submission.get('id')} is at step {step}"
+        return Change(**base, action=Action.WAIT, reason=why, before=before, after=current)
+    if state_name == "error":
+        failed: dict[str, Any] = next(
+            (s for s in submission.get("steps", []) if not s.get("success")), {}
+        )
+        step, msg = failed.get("name", "?"), failed.get("msg") or ""
+        if step == "manifest_validated":
+            why = (
+                f"NeMO rejected the manifest: {msg}. "
+                "Fix the file; the changed manifest will be resubmitted"
+            )
+        else:
+            why = (
+                f"submission {submission.get('id')} failed at {step}: {msg}. "
+                "NeMO staff resolve failures after validation"
+            )
+        return Change(**base, action=Action.BLOCKED, reason=why, before=before, after=current)
+    return Change(**base, action=Action.NO_OP, before=before, after=current)
+
+
+def _settle_interrupted(
+    item: NemoManifest,
+    remote: dict[str, Any] | None,
+    base: dict[str, Any],
+    before: dict[str, Any] | None,
+) -> Change:
+    """An apply posted this manifest and never recorded the answer (`refresh/intents.py`)."""
+    content_hash = base["detail"]["content_hash"]
+    after = {"content_hash": content_hash, "submission_id": KNOWN_AFTER_APPLY}
+    if remote is None:
+        why = "NeMO's history was not read, so it cannot be settled in this plan"
+        return _unsettled(item, base, before, why)
+    candidates = list(remote.get("candidates", []))
+    doubts = list(remote.get("doubts", []))
+    if doubts or len(candidates) > 1:
+        ids = ", ".join(c["id"] for c in candidates)
+        why = f"submissions {ids} appeared while it was unanswered" + (
+            f" ({'; '.join(doubts)})" if doubts else ""
+        )
+        return _unsettled(item, base, before, why)
+    if candidates:
+        found = candidates[0]
+        base["detail"]["adopt"] = found
+        return Change(
+            **base,
+            action=Action.ADOPT,
+            reason=(
+                f"an interrupted apply created submission {found['id']}; "
+                "adopting it instead of posting again"
+            ),
+            before=before,
+            after={"content_hash": content_hash, "submission": found},
+        )
+    return Change(
+        **base,
+        action=Action.SUBMIT,
+        reason="an interrupted apply left no submission in NeMO's history; submitting",
+        before=before,
+        after=after,
+        after_unknown=("submission_id",),
+    )
+
+
+def _unsettled(
+    item: NemoManifest, base: dict[str, Any], before: dict[str, Any] | None, why: str
+) -> Change:
+    return Change(
+        **base,
+        action=Action.BLOCKED,
+        reason=(
+            f"an apply was interrupted while submitting this manifest, and {why}; "
+            f"find the right submission with `omicform status --history` and record it with "
+            f"`omicform import {item.address} ID`"
+        ),
+        before=before,
+    )
+
+
+def one_intent_at_a_time(changes: list[Change], state: State) -> list[Change]:
+    """Manifest posts wait for every unsettled intent to be settled first.
+
+    Two unsettled intents could claim the same submission in NeMO's history; posting only
+    after the others settle keeps their windows apart.
+    """
+    unsettled = tuple(c.address for c in changes if _has_intent(state.get(c.address)))
+    if not unsettled:
+        return changes
+    return [
+        replace(c, depends_on=c.depends_on + tuple(a for a in unsettled if a != c.address))
+        if c.action in (Action.SUBMIT, Action.RESUBMIT)
+        else c
+        for c in changes
+    ]
+
+
+def _has_intent(resource: ResourceState | None) -> bool:
+    return resource is not None and bool(resource.pending)

@@ -1,0 +1,300 @@
+"""NMDC's workflow-file-staging records (sequencing projects, samples, Globus tasks): one
+generic kind, driven by one row per collection.
+
+Each record is keyed by its natural key, compared field by field (declared fields only),
+created when absent and updated when different, where the collection has an update.
+A new staging collection is one more row in `ROWS` (and its fields in `desired/fields.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from omicform.desired.model import DesiredObject, DesiredState, Reference, Template
+from omicform.desired.references import Unresolved, parse_text, resolver
+from omicform.diff.fields import diff_fields
+from omicform.errors import AlreadyExists, OmicformError, OutcomeUnknown, PlanError, ServerFailed
+from omicform.kinds.base import ApplyContext, Outcome, PlanContext, ReadContext
+from omicform.kinds.identifiers import mint_dependencies
+from omicform.kinds.staging_read import read_records
+from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, FieldChange
+from omicform.services.nmdc import StagingKind
+from omicform.state.model import ResourceState
+
+
+@dataclass(frozen=True)
+class RefersTo:
+    """A field naming a record of another staging kind, which must be declared or exist."""
+
+    field: str
+    kind: str
+    noun: str  # for messages: "sequencing project"
+
+
+@dataclass(frozen=True)
+class Row:
+    endpoint: StagingKind  # the collection: its path, natural key, update and duplicate answers
+    plural: str  # for messages: "sequencing projects"
+    noun: str  # for messages: "project"
+    refers_to: tuple[RefersTo, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.endpoint.value
+
+
+# In dependency order: a row may refer only to rows above it.
+ROWS = (
+    Row(StagingKind.JGI_SEQUENCING_PROJECTS, "sequencing projects", "project"),
+    Row(
+        StagingKind.JGI_SAMPLES,
+        "samples",
+        "sample",
+        refers_to=(
+            RefersTo("sequencing_project_name", "jgi_sequencing_projects", "sequencing project"),
+        ),
+    ),
+    Row(StagingKind.GLOBUS_TASKS, "Globus tasks", "task"),
+)
+
+
+class Staging:
+    service = "nmdc"
+    service_title = "NMDC"
+    # A saved plan pins these records: if one changes on the server, the plan is stale.
+    pins_remote = True
+
+    def __init__(self, row: Row) -> None:
+        self.row = row
+        self.name = row.name
+
+    def declared(self, desired: DesiredState) -> Sequence[DesiredObject]:
+        return desired.objects_of(self.row.endpoint)
+
+    def address(self, item: DesiredObject) -> str:
+        return item.address
+
+    # -- read ---------------------------------------------------------------------------------
+
+    def read(self, items: Sequence[DesiredObject], ctx: ReadContext) -> None:
+        declared = ctx.only_wanted(items, self.address)
+        keys = {o.key for o in declared} | _referenced_from_others(self.name, ctx)
+        if not keys:
+            return
+        coarse = _values_of_references(self.row, declared)
+        records = read_records(
+            ctx.connections.nmdc,
+            self.row.endpoint,
+            keys,
+            fields={name for o in declared for name in o.fields},
+            projects=coarse,
+            page_size=ctx.page_size,
+        )
+        for key in sorted(keys):
+            ctx.snapshot.add(f"{self.name}.{key}", records.get(key))
+
+    def verify(self, items: Sequence[DesiredObject], ctx: ReadContext) -> None:
+        """Nothing to verify: fields are checked offline."""
+
+    # -- plan ---------------------------------------------------------------------------------
+
+    def arrange(self, changes: list[Change], ctx: PlanContext) -> list[Change]:
+        return changes
+
+    def plan(self, obj: DesiredObject, ctx: PlanContext) -> Change:
+        remote = ctx.snapshot.get(obj.address)
+        resolved, unknown = _resolve_fields(obj.fields, ctx.minted)
+        depends = mint_dependencies(obj.fields.values(), ctx)
+        for ref in self.row.refers_to:
+            depends += _reference_dependency(obj, ref, ctx)
+        base: dict[str, Any] = {
+            "address": obj.address,
+            "kind": self.name,
+            "key": obj.key,
+            "service": self.service,
+            "depends_on": tuple(depends),
+            "detail": {"origin": str(obj.origin)},
+        }
+        if remote is None or remote.data is None:
+            return Change(
+                **base,
+                action=Action.CREATE,
+                after=resolved,
+                after_unknown=unknown,
+                reason="not found on the server",
+            )
+        known = {k: v for k, v in resolved.items() if k not in unknown}
+        diffs = diff_fields(known, remote.data)
+        changes = tuple(FieldChange(d.name, d.before, d.after) for d in diffs)
+        changes += tuple(FieldChange(n, remote.data.get(n), KNOWN_AFTER_APPLY) for n in unknown)
+        before = {k: remote.data.get(k) for k in resolved}
+        if not changes:
+            in_state = ctx.state.get(obj.address) is not None
+            reason = "" if in_state else "exists on the server already; adopted into state"
+            return Change(**base, action=Action.NO_OP, reason=reason, before=before, after=resolved)
+        if not self.row.endpoint.updatable:
+            names = ", ".join(f.name for f in changes)
+            return Change(
+                **base,
+                action=Action.BLOCKED,
+                reason=(
+                    f"{names} differ(s) on the server, but NMDC has no update for "
+                    f"{self.row.plural}; change the file back, or declare a {self.row.noun} "
+                    "under a new name"
+                ),
+                before=before,
+                after=resolved,
+                field_changes=changes,
+            )
+        return Change(
+            **base,
+            action=Action.UPDATE,
+            before=before,
+            after=resolved,
+            after_unknown=unknown,
+            field_changes=changes,
+        )
+
+    # -- apply --------------------------------------------------------------------------------
+
+    def apply(self, change: Change, ctx: ApplyContext) -> Outcome:
+        endpoint = self.row.endpoint
+        fields = _resolve_at_apply(change.after or {}, ctx)
+        nmdc = ctx.connections.nmdc
+        if change.action is Action.NO_OP:
+            _record(change, fields, ctx)
+            return Outcome(change.address, "no-op", "done")
+        if change.action is Action.UPDATE:
+            nmdc.update_record(endpoint, fields)
+            _record(change, fields, ctx)
+            return Outcome(change.address, "update", "done")
+        try:
+            nmdc.create_record(endpoint, fields)
+        except AlreadyExists:
+            return self._settle(change, fields, ctx, "it already existed")
+        except (OutcomeUnknown, ServerFailed):
+            # The create may have happened: read it back by its key before anything else.
+            return self._settle(change, fields, ctx, "the create's outcome was unclear", retry=True)
+        _record(change, fields, ctx)
+        return Outcome(change.address, "create", "done")
+
+    def _settle(
+        self,
+        change: Change,
+        fields: dict[str, Any],
+        ctx: ApplyContext,
+        why: str,
+        *,
+        retry: bool = False,
+    ) -> Outcome:
+        endpoint = self.row.endpoint
+        nmdc = ctx.connections.nmdc
+        remote = nmdc.get_record(endpoint, change.key)
+        if remote is None:
+            if not retry:
+                return Outcome(
+                    change.address, "create", "failed", f"{why}, but it cannot be read back"
+                )
+            nmdc.create_record(endpoint, fields)  # provably absent: creating cannot duplicate
+            _record(change, fields, ctx)
+            return Outcome(
+                change.address, "create", "done", f"{why}; read back absent, created again"
+            )
+        differs = diff_fields(fields, remote)
+        if not differs:
+            _record(change, fields, ctx)
+            return Outcome(change.address, "create", "done", f"{why}; read back identical")
+        if endpoint.updatable:
+            nmdc.update_record(endpoint, fields)
+            _record(change, fields, ctx)
+            return Outcome(change.address, "create", "done", f"{why}; read back and updated")
+        names = ", ".join(d.name for d in differs)
+        return Outcome(
+            change.address,
+            "create",
+            "failed",
+            f"{why} with other values ({names}), and NMDC cannot update {self.row.plural}",
+        )
+
+
+def _referenced_from_others(name: str, ctx: ReadContext) -> set[str]:
+    """Keys of this kind that other rows' declared records refer to: they must exist too."""
+    keys: set[str] = set()
+    for row in ROWS:
+        for ref in row.refers_to:
+            if ref.kind != name:
+                continue
+            for obj in ctx.only_wanted(ctx.desired.objects_of(row.endpoint), lambda o: o.address):
+                if isinstance(value := obj.fields.get(ref.field), str):
+                    keys.add(value)
+    return keys
+
+
+def _values_of_references(row: Row, declared: Sequence[DesiredObject]) -> set[str]:
+    """The referred-to keys: a coarser filter when the keys themselves are too many."""
+    return {
+        value
+        for ref in row.refers_to
+        for o in declared
+        if isinstance(value := o.fields.get(ref.field), str)
+    }
+
+
+def _reference_dependency(obj: DesiredObject, ref: RefersTo, ctx: PlanContext) -> list[str]:
+    key = obj.fields.get(ref.field)
+    if not isinstance(key, str):
+        return []
+    address = f"{ref.kind}.{key}"
+    remote = ctx.snapshot.get(address)
+    if address in ctx.declared:
+        return [address] if ctx.action_of(address) is Action.CREATE else []
+    if remote is not None and remote.exists:
+        return []
+    where = obj.origin_of(ref.field)
+    raise PlanError(
+        f"{ref.noun} {key!r} is neither declared nor on the server",
+        file=where.file,
+        line=where.line,
+        field=f"{obj.address}.{ref.field}",
+        hint=f"Declare it under {ref.kind}: {key}: {{...}}, or fix the name.",
+    )
+
+
+def _resolve_fields(
+    fields: Mapping[str, Any], minted: Mapping[str, Sequence[str]]
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Fields with references replaced by minted ids; names still unknown are listed apart."""
+    resolve = resolver(minted)
+    resolved: dict[str, Any] = {}
+    unknown: list[str] = []
+    for name, value in fields.items():
+        if not isinstance(value, (Reference, Template)):
+            resolved[name] = value  # the common case: plain data
+            continue
+        try:
+            resolved[name] = resolve(value)
+        except Unresolved:
+            resolved[name] = str(value)  # the `${identifiers...}` text, resolved at apply
+            unknown.append(name)
+    return resolved, tuple(unknown)
+
+
+def _resolve_at_apply(values: dict[str, Any], ctx: ApplyContext) -> dict[str, Any]:
+    resolve = resolver(ctx.recorder.minted())
+    try:
+        return {k: resolve(parse_text(v)) if isinstance(v, str) else v for k, v in values.items()}
+    except Unresolved as exc:
+        raise OmicformError(
+            f"{exc} is not minted", hint="Its identifiers batch failed to mint; apply again."
+        ) from None
+
+
+def _record(change: Change, fields: dict[str, Any], ctx: ApplyContext) -> None:
+    ctx.recorder.put(
+        ResourceState(address=change.address, kind=change.kind, key=change.key, fields=fields)
+    )
+
+
+KINDS = tuple(Staging(row) for row in ROWS)
