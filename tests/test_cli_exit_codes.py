@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_reconcile_sandbox import config
+from helpers import config
 
 from omicform.sandbox import run_sandbox
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_reconcile_sandbox import config
-from test_redaction import forms
+from helpers import config, forms
 
 from omicform.cli import main
 from omicform.sandbox import run_sandbox

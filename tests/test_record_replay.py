@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_reconcile_sandbox import config
+from helpers import config
 
 from omicform.cli import main
 from omicform.sandbox import run_sandbox

@@ -12,11 +12,10 @@ import base64
 import html
 import json
 import logging
-from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
-from test_service_layer import FAST, Peer, reply
+from helpers import FAST, Peer, forms, reply
 
 from omicform.errors import AuthenticationFailed, ServiceError
 from omicform.services import (
@@ -40,27 +39,6 @@ SECRETS = [
     "q\"u'o/t+e&s= ü\\x",
     "plain-but-long-enough-secret",
 ]
-
-
-def forms(secret: str, login: str | None = None) -> list[str]:
-    """Every form of `secret` that must never be shown, computed independently here."""
-    raw = secret.encode()
-    out = [
-        secret,
-        quote(secret),
-        quote(secret, safe=""),
-        quote_plus(secret),
-        str(httpx.QueryParams({"x": secret}))[2:],  # httpx's own query/form encoding
-        json.dumps(secret)[1:-1],
-        json.dumps(secret, ensure_ascii=False)[1:-1],
-        html.escape(secret),
-    ]
-    for encode in (base64.b64encode, base64.urlsafe_b64encode):
-        out += [encode(raw).decode(), encode(raw).decode().rstrip("=")]
-        if login is not None:
-            basic = encode(f"{login}:{secret}".encode()).decode()
-            out += [basic, basic.rstrip("=")]
-    return out
 
 
 def assert_hidden(secret: str, text: str, login: str | None = CLIENT_ID) -> None:

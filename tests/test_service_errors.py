@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from test_service_layer import PROJECT, SECRET, Peer, drop, nemo, nmdc, refuse, reply
+from helpers import PROJECT, SECRET, Peer, drop, nemo, nmdc, refuse, reply
 
 from omicform.errors import (
     ConfigError,

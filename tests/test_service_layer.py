@@ -6,13 +6,12 @@ here we pin down what a real server cannot be made to do on demand: fail, thrott
 
 from __future__ import annotations
 
-import base64
 import json
 import time
-from collections.abc import Callable
 
 import httpx
 import pytest
+from helpers import FAST, PROJECT, SECRET, Peer, drop, nemo, nmdc, refuse, reply
 
 from omicform.errors import (
     AlreadyExists,
@@ -22,90 +21,9 @@ from omicform.errors import (
     RequestRejected,
     ServerFailed,
 )
-from omicform.services import (
-    NemoCredentials,
-    NemoService,
-    NemoSettings,
-    NmdcCredentials,
-    NmdcService,
-    NmdcSettings,
-    Secret,
-    StagingKind,
-)
+from omicform.services import StagingKind
 from omicform.services.ratelimit import RateLimiter
 from omicform.services.retry import RetryPolicy, parse_retry_after
-from omicform.services.settings import HttpSettings
-
-SECRET = "s3cr3t-value-never-shown"
-FAST = HttpSettings(retry=RetryPolicy(max_attempts=4, base_delay=0.0, jitter=False))
-
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-def fake_jwt(exp: float) -> str:
-    def part(obj: object) -> str:
-        return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
-
-    return f"{part({'alg': 'HS256'})}.{part({'sub': 'x', 'exp': exp})}.sig"
-
-
-class Peer:
-    """A scripted server: routes by (method, path) and records every request it saw."""
-
-    def __init__(self) -> None:
-        self.routes: dict[tuple[str, str], list[Handler]] = {}
-        self.seen: list[httpx.Request] = []
-        self.tokens_issued = 0
-
-    def on(self, method: str, path: str, *handlers: Handler) -> None:
-        self.routes.setdefault((method, path), []).extend(handlers)
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.seen.append(request)
-        if request.url.path == "/token":
-            self.tokens_issued += 1
-            return httpx.Response(
-                200,
-                json={
-                    "access_token": f"tok{self.tokens_issued}",
-                    "token_type": "bearer",
-                    "expires": {"days": 1, "hours": 0, "minutes": 0},
-                },
-            )
-        handlers = self.routes[(request.method, request.url.path)]
-        handler = handlers.pop(0) if len(handlers) > 1 else handlers[0]
-        return handler(request)
-
-    def count(self, method: str, path: str) -> int:
-        return sum(1 for r in self.seen if r.method == method and r.url.path == path)
-
-
-def nmdc(peer: Peer, http: HttpSettings = FAST) -> NmdcService:
-    creds = NmdcCredentials(client_id="site-client", client_secret=Secret(SECRET))
-    settings = NmdcSettings(base_url="http://nmdc.test", credentials=creds, http=http)
-    service = NmdcService(settings, transport=httpx.MockTransport(peer))
-    service.transport.sleep = lambda seconds: None
-    return service
-
-
-def reply(status: int, body: object = None, **headers: str) -> Handler:
-    return lambda request: httpx.Response(status, json=body, headers=headers)
-
-
-def drop(request: httpx.Request) -> httpx.Response:
-    raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
-
-
-def refuse(request: httpx.Request) -> httpx.Response:
-    raise httpx.ConnectError("connection refused")
-
-
-PROJECT = {
-    "sequencing_project_name": "p1",
-    "sequencing_project_description": "d",
-    "jgi_proposal_id": "503568",
-    "nmdc_study_id": "nmdc:sty-11-28tm5d36",
-}
 
 
 class TestRetries:
@@ -320,27 +238,6 @@ class TestNmdcPagination:
             assert params["filter"] == '{"task_id":{"$in":["a","b","c","d"]}}'
             assert params["projection"] == "task_id"
             assert params["max_page_size"] == "2"
-
-
-def nemo(peer: Peer, *, exp: float | None = None) -> tuple[NemoService, list[str]]:
-    logins: list[str] = []
-    expiry = time.time() + 86400 if exp is None else exp
-
-    def login(request: httpx.Request) -> httpx.Response:
-        token = fake_jwt(expiry)
-        logins.append(token)
-        return httpx.Response(200, json={"message": "Successful login.", "jwt": token})
-
-    peer.on("POST", "/v1/login", login)
-    settings = NemoSettings(
-        base_url="http://nemo.test/api",
-        login_url="http://login.nemo.test",
-        credentials=NemoCredentials(username="alice", password=Secret(SECRET)),
-        http=HttpSettings(rate_limit=None, retry=FAST.retry),
-    )
-    service = NemoService(settings, transport=httpx.MockTransport(peer))
-    service.transport.sleep = lambda seconds: None
-    return service, logins
 
 
 def submission(sid: str, steps: int = 0) -> dict[str, object]:

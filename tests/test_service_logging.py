@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from test_service_layer import Peer, drop, nmdc, reply
+from helpers import Peer, drop, nmdc, reply
 
 from omicform.errors import OutcomeUnknown
 from omicform.services import StagingKind

@@ -12,7 +12,7 @@ from itertools import count
 
 import httpx
 import pytest
-from test_service_layer import Peer, drop, nmdc, reply
+from helpers import Peer, drop, nmdc, reply
 
 from omicform.errors import OutcomeUnknown, RequestRejected, ServerFailed
 from omicform.services.minting import MINT_CHUNK, chunk_sizes
