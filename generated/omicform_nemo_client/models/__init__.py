@@ -3,11 +3,9 @@
 from .login_request import LoginRequest
 from .login_success import LoginSuccess
 from .message import Message
-from .policy import Policy
 from .search_request import SearchRequest
 from .status_filter import StatusFilter
 from .step import Step
-from .step_name import StepName
 from .submission import Submission
 from .submission_created import SubmissionCreated
 from .submission_list import SubmissionList
@@ -18,11 +16,9 @@ __all__ = (
     "LoginRequest",
     "LoginSuccess",
     "Message",
-    "Policy",
     "SearchRequest",
     "StatusFilter",
     "Step",
-    "StepName",
     "Submission",
     "SubmissionCreated",
     "SubmissionList",

@@ -8,7 +8,6 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 from dateutil.parser import isoparse
 
-from ..models.policy import Policy, check_policy
 from ..models.status_filter import StatusFilter, check_status_filter
 from ..types import UNSET, Unset
 
@@ -23,7 +22,8 @@ class SearchRequest:
         submitter (str | Unset): Substring of the submitter (elevated users).
         start_date (datetime.date | Unset):
         end_date (datetime.date | Unset):
-        policy (Policy | Unset):
+        policy (str | Unset): Guess: open, embargo and restricted are seen (a manifest's `controlled` is stored as
+            restricted); read as text, so another value (such as `controlled`) cannot make a submission unreadable.
         status (list[StatusFilter] | Unset):
     """
 
@@ -31,7 +31,7 @@ class SearchRequest:
     submitter: str | Unset = UNSET
     start_date: datetime.date | Unset = UNSET
     end_date: datetime.date | Unset = UNSET
-    policy: Policy | Unset = UNSET
+    policy: str | Unset = UNSET
     status: list[StatusFilter] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -48,9 +48,7 @@ class SearchRequest:
         if not isinstance(self.end_date, Unset):
             end_date = self.end_date.isoformat()
 
-        policy: str | Unset = UNSET
-        if not isinstance(self.policy, Unset):
-            policy = self.policy
+        policy = self.policy
 
         status: list[str] | Unset = UNSET
         if not isinstance(self.status, Unset):
@@ -98,12 +96,7 @@ class SearchRequest:
         else:
             end_date = isoparse(_end_date).date()
 
-        _policy = d.pop("policy", UNSET)
-        policy: Policy | Unset
-        if isinstance(_policy, Unset):
-            policy = UNSET
-        else:
-            policy = check_policy(_policy)
+        policy = d.pop("policy", UNSET)
 
         _status = d.pop("status", UNSET)
         status: list[StatusFilter] | Unset = UNSET

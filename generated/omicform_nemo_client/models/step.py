@@ -6,7 +6,6 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.step_name import StepName, check_step_name
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Step")
@@ -16,20 +15,22 @@ T = TypeVar("T", bound="Step")
 class Step:
     """
     Attributes:
-        name (StepName):
+        name (str): Guess: the docs name six steps (manifest_validated, upload_complete, qc_complete, https_release,
+            gcp_release, portal_release) but do not promise the list is closed, so a step name is read as text: a seventh
+            step must not make a submission unreadable.
         success (bool):
         date (str | Unset): Guess: the format is undocumented; kept as text.
         msg (str | Unset):
     """
 
-    name: StepName
+    name: str
     success: bool
     date: str | Unset = UNSET
     msg: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        name: str = self.name
+        name = self.name
 
         success = self.success
 
@@ -55,7 +56,7 @@ class Step:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        name = check_step_name(d.pop("name"))
+        name = d.pop("name")
 
         success = d.pop("success")
 

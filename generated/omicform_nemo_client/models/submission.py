@@ -2,13 +2,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 from dateutil.parser import isoparse
 
-from ..models.policy import Policy, check_policy
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -28,7 +27,8 @@ class Submission:
         complete (bool): True when all six steps succeeded or one failed.
         success (bool): True only when all six steps succeeded.
         steps (list[Step]): Finished steps (succeeded or failed), in order.
-        policy (Policy | Unset):
+        policy (None | str | Unset): Absent or null while the manifest is not validated, and null when validation failed
+            (NeMO's ingest code leaves it unset then).
     """
 
     id: str
@@ -37,7 +37,7 @@ class Submission:
     complete: bool
     success: bool
     steps: list[Step]
-    policy: Policy | Unset = UNSET
+    policy: str | Unset | None = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,8 +56,10 @@ class Submission:
             steps_item = steps_item_data.to_dict()
             steps.append(steps_item)
 
-        policy: str | Unset = UNSET
-        if not isinstance(self.policy, Unset):
+        policy: str | Unset | None
+        if isinstance(self.policy, Unset):
+            policy = UNSET
+        else:
             policy = self.policy
 
         field_dict: dict[str, Any] = {}
@@ -99,12 +101,14 @@ class Submission:
 
             steps.append(steps_item)
 
-        _policy = d.pop("policy", UNSET)
-        policy: Policy | Unset
-        if isinstance(_policy, Unset):
-            policy = UNSET
-        else:
-            policy = check_policy(_policy)
+        def _parse_policy(data: object) -> str | Unset | None:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        policy = _parse_policy(d.pop("policy", UNSET))
 
         submission = cls(
             id=id,

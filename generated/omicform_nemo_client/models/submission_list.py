@@ -21,7 +21,8 @@ class SubmissionList:
     Attributes:
         total (int):
         results (list[Submission]):
-        page (int | Unset): Present when more pages follow.
+        page (int | Unset): The page number; the docs show it on a last page too, so its presence says nothing about
+            more pages (`next` does).
         next_ (str | Unset): The full URL of the next page; present when more pages follow.
     """
 

@@ -34,7 +34,7 @@ from omicform_nemo_client.models import (
 from omicform_nemo_client.models import Submission as WireSubmission
 from omicform_nemo_client.types import UNSET, File, Response, Unset
 
-from omicform.errors import MissingCredentials, ServiceError
+from omicform.errors import AuthenticationFailed, MissingCredentials, ServiceError
 from omicform.services.auth import BearerAuth, IssuedToken, jwt_expiry
 from omicform.services.http import ErrorMapper, build_client, build_transport
 from omicform.services.pagination import follow_page_numbers
@@ -184,14 +184,37 @@ class NemoService:
                 hint="export NEMO_USERNAME and NEMO_PASSWORD (your NeMO/Aspera login).",
             )
         body = LoginRequest(username=creds.username, password=creds.password.reveal())
-        response = self._errors.call(
-            "POST", "/v1/login", lambda: login.sync_detailed(client=self._login_client, body=body)
-        )
+        try:
+            response = self._errors.call(
+                "POST",
+                "/v1/login",
+                lambda: login.sync_detailed(client=self._login_client, body=body),
+                ok=range(200, 300),
+            )
+        except ServiceError as exc:
+            # NeMO documents the failure body, not its status: a refusal (4xx) or a 2xx that
+            # carries no token (`{"message": "Login failed."}` with 200) is a failed login.
+            if exc.status is not None and _refusal_or_success(exc.status):
+                raise self._login_failed(exc.status, exc.server_message) from None
+            raise
         parsed = response.parsed
         if not isinstance(parsed, LoginSuccess):
-            raise _unparsed("POST", "/v1/login", response.status_code)
+            message = self._errors.server_message(response.content)
+            raise self._login_failed(response.status_code, message)
         self._redact.add(parsed.jwt)
         return IssuedToken(Secret(parsed.jwt), jwt_expiry(parsed.jwt))
+
+    def _login_failed(self, status: int, server_message: str | None) -> AuthenticationFailed:
+        return AuthenticationFailed(
+            "NeMO login failed",
+            service=SERVICE,
+            method="POST",
+            path="/v1/login",
+            status=status,
+            server_message=server_message,
+            hint="Check NEMO_USERNAME and NEMO_PASSWORD (your NeMO/Aspera login) and the "
+            "login URL (services.nemo.login_url, or NEMO_LOGIN_URL).",
+        )
 
     def login(self) -> None:
         """Logs in now (otherwise the first call does)."""
@@ -283,11 +306,30 @@ class NemoService:
                 client=self._api, body=body, dryrun="y" if dry_run else UNSET
             ),
             repeatable=False,
+            ok=range(200, 300),
         )
         parsed = response.parsed
-        if not isinstance(parsed, SubmissionCreated):
+        if isinstance(parsed, SubmissionCreated):
+            return parsed.id
+        # NeMO does not document the success status: any 2xx carrying an id is a success.
+        # Anything else raises, and the caller treats the outcome as unknown, never refused.
+        created = _json_id(response.content)
+        if created is None:
             raise _unparsed("POST", "/submission", response.status_code)
-        return parsed.id
+        return created
+
+
+def _refusal_or_success(status: int) -> bool:
+    return 200 <= status < 300 or (400 <= status < 500 and status not in (408, 429))
+
+
+def _json_id(content: bytes) -> str | None:
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return None
+    found = data.get("id") if isinstance(data, dict) else None
+    return found if isinstance(found, str) and found else None
 
 
 def _page(response: Response[Any], method: str, path: str) -> _Page:

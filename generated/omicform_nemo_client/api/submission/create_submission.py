@@ -49,6 +49,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 201:
+        response_201 = SubmissionCreated.from_dict(response.json())
+
+        return response_201
+
     if response.status_code == 400:
         response_400 = Message.from_dict(response.json())
 
