@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.table import Table
-from rich.text import Text
 
 from omicform.cli.common import (
     cassette_options,
@@ -19,8 +17,7 @@ from omicform.cli.common import (
     workspace,
 )
 from omicform.connections import Connections
-from omicform.model.render import printable
-from omicform.services.nemo import STEP_NAMES, Submission
+from omicform.engine.registry import kind_named
 from omicform.services.recording import recording
 
 
@@ -52,21 +49,10 @@ def status_command(
         Connections(desired.services, replaying=replay is not None) as connections,
     ):
         for resource in sorted(state.resources.values(), key=lambda r: r.address):
-            if resource.kind == "nemo_manifests" and resource.submission:
-                found = connections.nemo.get_submission(str(resource.submission["id"]))
-                table = _steps_table(resource.address, found)
-                out.print(table)
-                shown += 1
-            elif resource.kind == "metadata_submissions" and resource.run:
-                run_id = resource.run.get("id")
-                status = resource.run.get("status")
-                if run_id and status not in ("COMPLETE", "FAIL"):
-                    status = connections.nmdc.get_run(str(run_id)).status
-                run = printable(str(run_id)) if run_id else "(identical content)"
-                out.print(
-                    f"{printable(resource.address)}: NMDC run {run} {printable(str(status))}",
-                    markup=False,
-                )
+            kind = kind_named(resource.kind)
+            shown_now = kind.status(resource, connections) if kind is not None else None
+            if shown_now is not None:
+                out.print(shown_now, markup=False)
                 shown += 1
     if not shown:
         out.print("No submissions in state yet.")
@@ -74,29 +60,3 @@ def status_command(
 
 
 UNBOUNDED = 10_000  # columns: wide enough that no table is cut or wrapped
-
-
-def _steps_table(address: str, found: Submission) -> Table:
-    """Six rows; on a terminal the message column wraps so the table fits, dates never."""
-    table = Table(
-        title=Text(
-            f"{printable(address)}: NeMO submission {printable(found.id)} "
-            f"({printable(found.state)})"
-        )
-    )
-    table.add_column("step", no_wrap=True)
-    table.add_column("result", no_wrap=True)
-    table.add_column("date", no_wrap=True)
-    table.add_column("message", overflow="fold")
-    done = {s.name: s for s in found.steps}
-    for name in STEP_NAMES:
-        step = done.get(name)
-        if step is None:
-            waiting = ("in progress", "blue") if name == found.next_step else ("waiting", "dim")
-            table.add_row(name, Text(*waiting), "", "")
-        else:
-            result = Text("ok", "green") if step.success else Text("failed", "red")
-            table.add_row(
-                name, result, Text(printable(step.date or "")), Text(printable(step.msg or ""))
-            )
-    return table

@@ -4,12 +4,16 @@ calls for every resource type), so that the engine never needs to know which kin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
+from rich.console import RenderableType
+
+from omicform.connections import Connections
 from omicform.desired.model import DesiredState
-from omicform.kinds.base import ApplyContext, Outcome, PlanContext, ReadContext
+from omicform.kinds.base import AdoptContext, ApplyContext, Outcome, PlanContext, ReadContext
 from omicform.model.plan import Change
+from omicform.state.model import ResourceState
 
 D = TypeVar("D")  # the declared item (a YAML entry, once loaded)
 
@@ -36,6 +40,11 @@ class Kind(Protocol[D]):
         refuses the plan when they changed meanwhile."""
         ...
 
+    @property
+    def dumpable(self) -> bool:
+        """Whether `omicform dump` can write its remote records as desired-state YAML."""
+        ...
+
     def declared(self, desired: DesiredState) -> Sequence[D]:
         """This kind's items in the desired state, in file order."""
         ...
@@ -60,4 +69,18 @@ class Kind(Protocol[D]):
 
     def apply(self, change: Change, ctx: ApplyContext) -> Outcome:
         """Carries out one change, recording in state as soon as anything is known."""
+        ...
+
+    def adopt(self, key: str, remote_id: str | None, ctx: AdoptContext) -> ResourceState:
+        """`omicform import`: the state record of an object made without omicform."""
+        ...
+
+    def dump(
+        self, query: Mapping[str, Any] | None, connections: Connections
+    ) -> dict[str, dict[str, Any]]:
+        """`omicform dump`: remote records as YAML entries, by key (when `dumpable`)."""
+        ...
+
+    def status(self, resource: ResourceState, connections: Connections) -> RenderableType | None:
+        """`omicform status`: the progress of what was submitted, if this kind submits."""
         ...

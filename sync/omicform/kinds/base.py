@@ -16,6 +16,7 @@ from typing import Protocol, TypeVar
 from omicform.checks.preflight import LocalFiles
 from omicform.connections import Connections
 from omicform.desired.model import DesiredState
+from omicform.errors import ConfigError
 from omicform.model.plan import Action, Change
 from omicform.model.snapshot import Snapshot
 from omicform.state.model import ResourceState, State
@@ -65,11 +66,24 @@ class ReadContext:
 
 
 @dataclass(frozen=True)
+class AdoptContext:
+    """`omicform import`: the desired state, the state as it is, and the services."""
+
+    desired: DesiredState
+    state: State
+    connections: Connections
+
+
+@dataclass(frozen=True)
 class Outcome:
     address: str
     action: str
     result: str  # done, failed, skipped, unknown or not started (an interrupt came first)
     message: str = ""
+
+
+def not_dumpable(name: str) -> ConfigError:
+    return ConfigError(f"{name} cannot be dumped", field="KIND")
 
 
 class Recorder(Protocol):

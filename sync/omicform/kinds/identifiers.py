@@ -6,13 +6,21 @@ changes come to wait for a batch minted in the same apply.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from omicform.connections import Connections
 from omicform.desired.model import DesiredState, IdentifierBatch, Reference, Template
 from omicform.desired.references import references_in
-from omicform.errors import OutcomeUnknown, ServiceError
-from omicform.kinds.base import ApplyContext, Outcome, PlanContext, ReadContext
+from omicform.errors import ConfigError, OutcomeUnknown, ServiceError
+from omicform.kinds.base import (
+    AdoptContext,
+    ApplyContext,
+    Outcome,
+    PlanContext,
+    ReadContext,
+    not_dumpable,
+)
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change
 from omicform.state.model import ResourceState
 
@@ -36,6 +44,7 @@ class Identifiers:
     service = "nmdc"
     service_title = "NMDC"
     pins_remote = False
+    dumpable = False
 
     def declared(self, desired: DesiredState) -> Sequence[IdentifierBatch]:
         return desired.identifiers
@@ -126,6 +135,26 @@ class Identifiers:
         _record_minted(change, schema_class, tuple(have) + tuple(ids), ctx)
         shown = ", ".join(ids) if len(ids) <= 10 else f"{len(ids)} ids ({ids[0]} ... {ids[-1]})"
         return Outcome(change.address, "mint", "done", f"minted {shown}")
+
+    def adopt(self, key: str, remote_id: str | None, ctx: AdoptContext) -> ResourceState:
+        address = f"{NAME}.{key}"
+        if not remote_id:
+            raise ConfigError(
+                "name the ids: omicform import identifiers.NAME ID1,ID2", field=address
+            )
+        batch = next((b for b in ctx.desired.identifiers if b.address == address), None)
+        if batch is None:
+            raise ConfigError(f"{address} is not declared", field=address)
+        ids = tuple(i.strip() for i in remote_id.split(",") if i.strip())
+        return ResourceState(address, NAME, key, schema_class=batch.schema_class, minted=ids)
+
+    def dump(
+        self, query: Mapping[str, Any] | None, connections: Connections
+    ) -> dict[str, dict[str, Any]]:
+        raise not_dumpable(NAME)
+
+    def status(self, resource: ResourceState, connections: Connections) -> None:
+        """Minting finishes in its request: nothing to follow."""
 
 
 def _record_minted(

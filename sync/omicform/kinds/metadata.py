@@ -4,19 +4,35 @@ a run on the server. NMDC upserts documents by id, so sending one again is harml
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from omicform.checks.nmdc_metadata import check_database
-from omicform.desired.documents import canonical_json, sha256
+from omicform.connections import Connections
+from omicform.desired.documents import canonical_json, read_metadata, sha256
 from omicform.desired.model import DesiredState, MetadataSubmission
 from omicform.desired.references import Unresolved, parse_tree, resolver
-from omicform.errors import AlreadyExists, NotFound, OmicformError, OutcomeUnknown, PlanError
-from omicform.kinds.base import ApplyContext, Outcome, PlanContext, ReadContext
+from omicform.errors import (
+    AlreadyExists,
+    ConfigError,
+    NotFound,
+    OmicformError,
+    OutcomeUnknown,
+    PlanError,
+)
+from omicform.kinds.base import (
+    AdoptContext,
+    ApplyContext,
+    Outcome,
+    PlanContext,
+    ReadContext,
+    not_dumpable,
+)
 from omicform.kinds.gone import gone
 from omicform.kinds.identifiers import mint_dependencies
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change
+from omicform.model.render import printable
 from omicform.state.model import ResourceState
 
 NAME = "metadata_submissions"
@@ -29,6 +45,7 @@ class Metadata:
     # A run advances by itself: that must not make a saved plan stale (files are pinned by
     # their hashes instead).
     pins_remote = False
+    dumpable = False
 
     def declared(self, desired: DesiredState) -> Sequence[MetadataSubmission]:
         return desired.metadata
@@ -144,6 +161,36 @@ class Metadata:
         started = base.evolve(content_hash=content_hash, run={"id": run_id, "status": "STARTED"})
         ctx.recorder.put(started)
         return _follow_run(change, run_id, started, ctx)
+
+    def adopt(self, key: str, remote_id: str | None, ctx: AdoptContext) -> ResourceState:
+        address = f"{NAME}.{key}"
+        item = next((m for m in ctx.desired.metadata if m.address == address), None)
+        if item is None:
+            raise ConfigError(f"{address} is not declared", field=address)
+        document = read_metadata(item, ctx.desired, ctx.state.minted())
+        return ResourceState(
+            address,
+            NAME,
+            key,
+            content_hash=document.content_hash,
+            run={"id": remote_id, "status": "COMPLETE"},
+        )
+
+    def dump(
+        self, query: Mapping[str, Any] | None, connections: Connections
+    ) -> dict[str, dict[str, Any]]:
+        raise not_dumpable(NAME)
+
+    def status(self, resource: ResourceState, connections: Connections) -> str | None:
+        """One line: the run's status, read again unless it is finished."""
+        if not resource.run:
+            return None
+        run_id = resource.run.get("id")
+        status = resource.run.get("status")
+        if run_id and status not in ("COMPLETE", "FAIL"):
+            status = connections.nmdc.get_run(str(run_id)).status
+        run = printable(str(run_id)) if run_id else "(identical content)"
+        return f"{printable(resource.address)}: NMDC run {run} {printable(str(status))}"
 
 
 def _server_verdict(item: MetadataSubmission, ctx: PlanContext) -> None:

@@ -12,11 +12,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from omicform.connections import Connections
 from omicform.desired.model import DesiredObject, DesiredState, Reference, Template
 from omicform.desired.references import Unresolved, parse_text, resolver
 from omicform.diff.fields import diff_fields
-from omicform.errors import AlreadyExists, OmicformError, OutcomeUnknown, PlanError, ServerFailed
-from omicform.kinds.base import ApplyContext, Outcome, PlanContext, ReadContext
+from omicform.errors import (
+    AlreadyExists,
+    ConfigError,
+    OmicformError,
+    OutcomeUnknown,
+    PlanError,
+    ServerFailed,
+)
+from omicform.kinds.base import AdoptContext, ApplyContext, Outcome, PlanContext, ReadContext
 from omicform.kinds.identifiers import mint_dependencies
 from omicform.kinds.staging_read import read_records
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, FieldChange
@@ -65,6 +73,7 @@ class Staging:
     service_title = "NMDC"
     # A saved plan pins these records: if one changes on the server, the plan is stale.
     pins_remote = True
+    dumpable = True
 
     def __init__(self, row: Row) -> None:
         self.row = row
@@ -217,6 +226,33 @@ class Staging:
             "failed",
             f"{why} with other values ({names}), and NMDC cannot update {self.row.plural}",
         )
+
+    # -- import, dump, status ------------------------------------------------------------------
+
+    def adopt(self, key: str, remote_id: str | None, ctx: AdoptContext) -> ResourceState:
+        endpoint, address = self.row.endpoint, f"{self.name}.{key}"
+        record = ctx.connections.nmdc.get_record(endpoint, key)
+        if record is None:
+            raise ConfigError(
+                f"no {self.name} with {endpoint.key} {key!r} on the server", field=address
+            )
+        declared = next((o for o in ctx.desired.objects if o.address == address), None)
+        fields = {k: v for k, v in record.items() if declared is None or k in declared.fields}
+        return ResourceState(address, self.name, key, fields=fields)
+
+    def dump(
+        self, query: Mapping[str, Any] | None, connections: Connections
+    ) -> dict[str, dict[str, Any]]:
+        endpoint = self.row.endpoint
+        return {
+            str(r[endpoint.key]): {
+                k: v for k, v in r.items() if k != endpoint.key and v is not None
+            }
+            for r in connections.nmdc.list_records(endpoint, filter=query)
+        }
+
+    def status(self, resource: ResourceState, connections: Connections) -> None:
+        """A record is made in its request: nothing to follow."""
 
 
 def _referenced_from_others(name: str, ctx: ReadContext) -> set[str]:

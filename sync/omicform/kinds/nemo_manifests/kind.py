@@ -3,14 +3,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+from rich.table import Table
+
+from omicform.connections import Connections
 from omicform.desired.model import DesiredState, NemoManifest
-from omicform.kinds.base import ApplyContext, Outcome, PlanContext, ReadContext
+from omicform.kinds.base import (
+    AdoptContext,
+    ApplyContext,
+    Outcome,
+    PlanContext,
+    ReadContext,
+    not_dumpable,
+)
 from omicform.kinds.nemo_manifests.apply import carry_out_manifest
 from omicform.kinds.nemo_manifests.plan import NAME, one_intent_at_a_time, plan_manifest
 from omicform.kinds.nemo_manifests.read import read_submissions
+from omicform.kinds.nemo_manifests.status import adopt_submission, steps_table
 from omicform.model.plan import Change
+from omicform.state.model import ResourceState
 
 
 class NemoManifests:
@@ -19,6 +32,7 @@ class NemoManifests:
     service_title = "NeMO"
     # A submission's steps advance by themselves: that must not make a saved plan stale.
     pins_remote = False
+    dumpable = False
 
     def declared(self, desired: DesiredState) -> Sequence[NemoManifest]:
         return desired.manifests
@@ -40,6 +54,21 @@ class NemoManifests:
 
     def apply(self, change: Change, ctx: ApplyContext) -> Outcome:
         return carry_out_manifest(change, ctx)
+
+    def adopt(self, key: str, remote_id: str | None, ctx: AdoptContext) -> ResourceState:
+        return adopt_submission(key, remote_id, ctx)
+
+    def dump(
+        self, query: Mapping[str, Any] | None, connections: Connections
+    ) -> dict[str, dict[str, Any]]:
+        raise not_dumpable(NAME)
+
+    def status(self, resource: ResourceState, connections: Connections) -> Table | None:
+        """The submission's six steps, as NeMO reports them now."""
+        if not resource.submission:
+            return None
+        found = connections.nemo.get_submission(str(resource.submission["id"]))
+        return steps_table(resource.address, found)
 
 
 KIND = NemoManifests()
