@@ -12,8 +12,8 @@ import pytest
 from omicform.connections import Connections
 from omicform.engine.executor import ApplyResult, apply_plan
 from omicform.engine.workspace import Workspace
+from omicform.kinds.nemo_manifests.intents import CLOCK_SKEW, _candidates, intent_window
 from omicform.model.plan import Plan
-from omicform.refresh.intents import CLOCK_SKEW, _candidates, intent_window
 from omicform.sandbox import Sandbox, run_sandbox
 from omicform.sandbox.testing import manifest_tsv
 from omicform.services.nemo import Submission

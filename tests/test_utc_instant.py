@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from omicform.diff.normalize import normalize, utc_instant
-from omicform.refresh.intents import intent_window
+from omicform.kinds.nemo_manifests.intents import intent_window
 
 UTC = dt.timezone.utc
 NOON = dt.datetime(2024, 3, 1, 12, 0, 0, 987654, tzinfo=UTC)

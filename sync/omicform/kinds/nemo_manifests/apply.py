@@ -3,7 +3,7 @@
 The POST is preceded by an intent in state (after a successful login, so a failure there
 leaves none) and followed by the submission's id; an answer that is neither a success
 nor a refusal leaves the intent for the next plan to settle from NeMO's history
-(`refresh/intents.py`). One intent is unsettled at a time across the workspace.
+(`intents.py`). One intent is unsettled at a time across the workspace.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from omicform.desired.documents import sha256
 from omicform.errors import OmicformError, OutcomeUnknown, ServiceError, ServiceUnreachable
 from omicform.kinds.base import ApplyContext as Context
 from omicform.kinds.base import Outcome
+from omicform.kinds.nemo_manifests.intents import settle, submission_data
 from omicform.model.plan import Change
-from omicform.refresh.intents import settle, submission_data
 from omicform.services.settings import HttpSettings
 from omicform.state.model import ResourceState
 
@@ -68,7 +68,7 @@ def _post_manifest(
     # Log in first: a failure there sends nothing, so it must leave no intent behind.
     nemo.login()
     # Written just before the POST: if the answer is never recorded, the next plan settles
-    # it from NeMO's history (refresh/intents.py) instead of posting a duplicate.
+    # it from NeMO's history (intents.py) instead of posting a duplicate.
     started = _utcnow()
     intent = {
         "action": change.action,
@@ -148,7 +148,7 @@ def _provably_not_created(exc: ServiceError) -> bool:
 
 
 def _refuse_beside_unsettled(change: Change, ctx: Context) -> None:
-    """One unsettled intent at a time across the workspace (see refresh/intents.py)."""
+    """One unsettled intent at a time across the workspace (see intents.py)."""
     others = sorted(
         r.address
         for r in ctx.recorder.state.resources.values()

@@ -1,5 +1,5 @@
 """Planning one NeMO manifest: submit, resubmit, follow its steps, or settle an intent an
-interrupted apply left (`refresh/intents.py` read NeMO's history for it)."""
+interrupted apply left (`intents.py` read NeMO's history for it)."""
 
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def _settle_interrupted(
     base: dict[str, Any],
     before: dict[str, Any] | None,
 ) -> Change:
-    """An apply posted this manifest and never recorded the answer (`refresh/intents.py`)."""
+    """An apply posted this manifest and never recorded the answer (`intents.py`)."""
     content_hash = base["detail"]["content_hash"]
     after = {"content_hash": content_hash, "submission_id": KNOWN_AFTER_APPLY}
     if remote is None:

@@ -10,7 +10,7 @@ from omicform.desired.model import NemoManifest
 from omicform.errors import NotFound
 from omicform.kinds.base import ReadContext
 from omicform.kinds.gone import gone
-from omicform.refresh.intents import settle, submission_data
+from omicform.kinds.nemo_manifests.intents import settle, submission_data
 from omicform.services.nemo import NemoService, Submission
 
 # Past this many submissions to look at, listing (100 a page) costs fewer requests than GETs.

@@ -9,9 +9,9 @@ from rich.text import Text
 from omicform.desired.documents import read_manifest
 from omicform.errors import ConfigError
 from omicform.kinds.base import AdoptContext
+from omicform.kinds.nemo_manifests.intents import submission_data
 from omicform.kinds.nemo_manifests.plan import NAME
 from omicform.model.render import printable
-from omicform.refresh.intents import submission_data
 from omicform.services.nemo import STEP_NAMES, Submission
 from omicform.state.model import ResourceState, State
 
