@@ -9,6 +9,7 @@ from omicform.engine.executor import carry_out
 from omicform.engine.recorder import StateRecorder
 from omicform.errors import OutcomeUnknown
 from omicform.kinds.base import ApplyContext as Context
+from omicform.kinds.identifiers import Mint
 from omicform.model.plan import Change
 from omicform.state import State, StateStore
 
@@ -41,7 +42,7 @@ def test_a_mint_that_fails_midway_keeps_the_ids_of_its_finished_chunks(tmp_path:
         "reads",
         "mint",
         service="nmdc",
-        detail={"count": 2500, "schema_class": "nmdc:DataObject"},
+        detail=Mint("nmdc:DataObject", how_many=2500, count=2500),
     )
     outcome = carry_out(change, Context(connections=connections, recorder=recorder))
     assert outcome.result == "unknown"

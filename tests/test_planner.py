@@ -12,6 +12,7 @@ from omicform.desired import load_desired
 from omicform.desired.model import DesiredState
 from omicform.diff.normalize import normalize
 from omicform.engine import planner
+from omicform.engine.registry import decode_detail
 from omicform.errors import PlanError
 from omicform.model.plan import Plan
 from omicform.model.render import render_plan
@@ -137,7 +138,7 @@ def test_a_larger_count_mints_only_the_difference(tmp_path: Path) -> None:
         )
     )
     change = make_plan(desired(tmp_path), state, Snapshot()).get("identifiers.ids")
-    assert change is not None and change.detail["how_many"] == 1
+    assert change is not None and change.detail.to_json()["how_many"] == 1
 
 
 def test_a_sample_without_its_project_anywhere_is_a_plan_error(tmp_path: Path) -> None:
@@ -170,7 +171,8 @@ def test_targets_bring_their_dependencies(tmp_path: Path) -> None:
 
 def test_the_json_form_round_trips(tmp_path: Path) -> None:
     plan = make_plan(desired(tmp_path), State(), Snapshot())
-    assert Plan.from_json(plan.to_json()) == plan
+    # Each change's detail comes back as its kind's typed payload.
+    assert Plan.from_json(plan.to_json(), decode_detail) == plan
     assert plan.to_json()["format_version"] == "1.0"
 
 

@@ -12,7 +12,7 @@ from rich.console import RenderableType
 from omicform.connections import Connections
 from omicform.desired.model import DesiredState
 from omicform.kinds.base import AdoptContext, ApplyContext, Outcome, PlanContext, ReadContext
-from omicform.model.plan import Change
+from omicform.model.plan import Change, Payload
 from omicform.state.model import ResourceState
 
 D = TypeVar("D")  # the declared item (a YAML entry, once loaded)
@@ -69,6 +69,11 @@ class Kind(Protocol[D]):
 
     def apply(self, change: Change, ctx: ApplyContext) -> Outcome:
         """Carries out one change, recording in state as soon as anything is known."""
+        ...
+
+    def decode(self, detail: dict[str, Any]) -> Payload:
+        """A saved plan's `detail` as this kind's typed payload (the inverse of its
+        `to_json`)."""
         ...
 
     def adopt(self, key: str, remote_id: str | None, ctx: AdoptContext) -> ResourceState:

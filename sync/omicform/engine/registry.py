@@ -11,6 +11,7 @@ from omicform.kinds.identifiers import KIND as IDENTIFIERS
 from omicform.kinds.metadata import KIND as METADATA_SUBMISSIONS
 from omicform.kinds.nemo_manifests.kind import KIND as NEMO_MANIFESTS
 from omicform.kinds.staging import KINDS as STAGING
+from omicform.model.plan import Detail, Payload
 
 KINDS: tuple[Kind[Any], ...] = (
     IDENTIFIERS,
@@ -22,3 +23,11 @@ KINDS: tuple[Kind[Any], ...] = (
 
 def kind_named(name: str) -> Kind[Any] | None:
     return next((k for k in KINDS if k.name == name), None)
+
+
+def decode_detail(kind: str, detail: dict[str, Any]) -> Payload:
+    """A saved change's payload, typed by its kind; an empty one (forget) stays empty."""
+    found = kind_named(kind)
+    if found is None or not detail:
+        return Detail(detail)
+    return found.decode(detail)

@@ -17,6 +17,7 @@ from omicform.desired.load import DEFAULT_FILE, load_desired
 from omicform.desired.model import DesiredState
 from omicform.engine.planner import make_plan
 from omicform.engine.refresh import refresh
+from omicform.engine.registry import decode_detail
 from omicform.errors import ConfigError
 from omicform.model.plan import Plan
 from omicform.state.model import State
@@ -67,7 +68,7 @@ def save_plan(plan: Plan, path: Path) -> None:
 def load_plan(path: Path) -> Plan:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Plan.from_json(data)
+        return Plan.from_json(data, decode_detail)
     except FileNotFoundError:
         raise ConfigError("no such plan file", file=str(path)) from None
     except (ValueError, KeyError, TypeError) as exc:

@@ -11,17 +11,18 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from omicform.checks.preflight import LocalFiles
 from omicform.connections import Connections
 from omicform.desired.model import DesiredState
 from omicform.errors import ConfigError
-from omicform.model.plan import Action, Change
+from omicform.model.plan import Action, Change, Payload
 from omicform.model.snapshot import Snapshot
 from omicform.state.model import ResourceState, State
 
 T = TypeVar("T")
+P = TypeVar("P", bound=Payload)
 
 PAGE_SIZE = 2000  # records per list request when reading in batches
 
@@ -80,6 +81,12 @@ class Outcome:
     action: str
     result: str  # done, failed, skipped, unknown or not started (an interrupt came first)
     message: str = ""
+
+
+def payload_of(change: Change, decode: Callable[[dict[str, Any]], P], typed: type[P]) -> P:
+    """The change's payload as its kind's type: as planned, or decoded from a saved plan."""
+    detail = change.detail
+    return detail if isinstance(detail, typed) else decode(detail.to_json())
 
 
 def not_dumpable(name: str) -> ConfigError:

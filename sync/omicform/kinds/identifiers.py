@@ -7,6 +7,7 @@ changes come to wait for a batch minted in the same apply.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from omicform.connections import Connections
@@ -20,11 +21,28 @@ from omicform.kinds.base import (
     PlanContext,
     ReadContext,
     not_dumpable,
+    payload_of,
 )
-from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change
+from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, Detail, Payload
 from omicform.state.model import ResourceState
 
 NAME = "identifiers"
+
+
+@dataclass(frozen=True)
+class Mint:
+    """A mint's payload: `how_many` more ids of `schema_class`, for `count` in all."""
+
+    schema_class: str
+    how_many: int
+    count: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema_class": self.schema_class, "how_many": self.how_many, "count": self.count}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Mint:
+        return cls(str(data["schema_class"]), int(data["how_many"]), int(data["count"]))
 
 
 def mint_dependencies(values: Iterable[Any], ctx: PlanContext) -> list[str]:
@@ -91,11 +109,7 @@ class Identifiers:
                 before=before,
                 after={"type": batch.schema_class, "count": batch.count, "ids": KNOWN_AFTER_APPLY},
                 after_unknown=("ids",),
-                detail={
-                    "schema_class": batch.schema_class,
-                    "how_many": missing,
-                    "count": batch.count,
-                },
+                detail=Mint(batch.schema_class, missing, batch.count),
             )
         reason = ""
         if len(have) > batch.count:
@@ -108,12 +122,12 @@ class Identifiers:
         current = ctx.recorder.get(change.address)
         if change.action is not Action.MINT:
             return Outcome(change.address, change.action, "done", change.reason)
-        detail = change.detail
+        mint = payload_of(change, Mint.from_json, Mint)
         have = current.minted if current else ()
-        missing = int(detail["count"]) - len(have)
+        missing = mint.count - len(have)
         if missing <= 0:  # minted meanwhile (a rerun after a crash that recorded them)
             return Outcome(change.address, "mint", "done", "already minted")
-        schema_class = str(detail["schema_class"])
+        schema_class = mint.schema_class
         try:
             ids = ctx.connections.nmdc.mint(schema_class, missing)
         except ServiceError as exc:
@@ -135,6 +149,10 @@ class Identifiers:
         _record_minted(change, schema_class, tuple(have) + tuple(ids), ctx)
         shown = ", ".join(ids) if len(ids) <= 10 else f"{len(ids)} ids ({ids[0]} ... {ids[-1]})"
         return Outcome(change.address, "mint", "done", f"minted {shown}")
+
+    def decode(self, detail: dict[str, Any]) -> Payload:
+        """Only a mint carries anything."""
+        return Mint.from_json(detail) if detail else Detail()
 
     def adopt(self, key: str, remote_id: str | None, ctx: AdoptContext) -> ResourceState:
         address = f"{NAME}.{key}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +29,46 @@ from omicform.kinds.base import (
     PlanContext,
     ReadContext,
     not_dumpable,
+    payload_of,
 )
 from omicform.kinds.gone import gone
 from omicform.kinds.identifiers import mint_dependencies
-from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change
+from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, Payload
 from omicform.model.render import printable
 from omicform.state.model import ResourceState
 
 NAME = "metadata_submissions"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A submission's payload: the file as planned (its hash pins it) and, when waiting,
+    the run being waited for."""
+
+    file: str
+    file_hash: str
+    content_hash: str | None  # None: it refers to ids minted only by this apply
+    run: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "file": self.file,
+            "file_hash": self.file_hash,
+            "content_hash": self.content_hash,
+        }
+        if self.run is not None:
+            data["run"] = self.run
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Document:
+        content_hash, run = data.get("content_hash"), data.get("run")
+        return cls(
+            str(data["file"]),
+            str(data["file_hash"]),
+            str(content_hash) if content_hash is not None else None,
+            dict(run) if isinstance(run, dict) else None,
+        )
 
 
 class Metadata:
@@ -90,11 +123,7 @@ class Metadata:
         depends = mint_dependencies([document.template], ctx)
         _server_verdict(item, ctx)
         content_hash = document.content_hash
-        detail: dict[str, Any] = {
-            "file": str(item.path),
-            "file_hash": document.file_hash,
-            "content_hash": content_hash,
-        }
+        detail = Document(str(item.path), document.file_hash, content_hash)
         base: dict[str, Any] = {
             "address": item.address,
             "kind": NAME,
@@ -128,7 +157,7 @@ class Metadata:
             why = f"run {run.get('id')} failed; submitting again"
             return Change(**base, action=Action.SUBMIT, reason=why, before=before, after=after)
         if status in ("REQUESTED", "STARTED"):
-            detail["run"] = run
+            base["detail"] = replace(detail, run=run)
             why = f"run {run.get('id')} is {status}"
             return Change(**base, action=Action.WAIT, reason=why, before=before, after=after)
         return Change(**base, action=Action.NO_OP, before=before, after=after)
@@ -161,6 +190,9 @@ class Metadata:
         started = base.evolve(content_hash=content_hash, run={"id": run_id, "status": "STARTED"})
         ctx.recorder.put(started)
         return _follow_run(change, run_id, started, ctx)
+
+    def decode(self, detail: dict[str, Any]) -> Payload:
+        return Document.from_json(detail)
 
     def adopt(self, key: str, remote_id: str | None, ctx: AdoptContext) -> ResourceState:
         address = f"{NAME}.{key}"
@@ -245,9 +277,10 @@ def _unless_stopped(ctx: ApplyContext) -> Callable[[float], None]:
 
 
 def _load_document(change: Change, ctx: ApplyContext) -> tuple[Any, str]:
-    path = Path(str(change.detail["file"]))
+    planned = payload_of(change, Document.from_json, Document)
+    path = Path(planned.file)
     raw = path.read_bytes()
-    if sha256(raw) != change.detail.get("file_hash"):
+    if sha256(raw) != planned.file_hash:
         raise OmicformError(
             f"{path} changed since the plan was made",
             hint="Run `omicform plan` again and review the new plan.",
@@ -264,8 +297,7 @@ def _load_document(change: Change, ctx: ApplyContext) -> tuple[Any, str]:
             hint="Fix the document; `omicform validate` lists every problem.",
         )
     content_hash = sha256(canonical_json(document))
-    planned = change.detail.get("content_hash")
-    if planned and planned != content_hash:
+    if planned.content_hash and planned.content_hash != content_hash:
         raise OmicformError(
             f"{path} resolves to other content than planned",
             hint="Run `omicform plan` again and review the new plan.",

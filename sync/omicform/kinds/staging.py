@@ -27,9 +27,24 @@ from omicform.errors import (
 from omicform.kinds.base import AdoptContext, ApplyContext, Outcome, PlanContext, ReadContext
 from omicform.kinds.identifiers import mint_dependencies
 from omicform.kinds.staging_read import read_records
-from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, FieldChange
+from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, FieldChange, Payload
 from omicform.services.nmdc import StagingKind
 from omicform.state.model import ResourceState
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A record's payload: only where it was declared (apply needs nothing else: the
+    fields are the change's `after`)."""
+
+    origin: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"origin": self.origin}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Declared:
+        return cls(str(data.get("origin", "")))
 
 
 @dataclass(frozen=True)
@@ -124,7 +139,7 @@ class Staging:
             "key": obj.key,
             "service": self.service,
             "depends_on": tuple(depends),
-            "detail": {"origin": str(obj.origin)},
+            "detail": Declared(str(obj.origin)),
         }
         if remote is None or remote.data is None:
             return Change(
@@ -226,6 +241,9 @@ class Staging:
             "failed",
             f"{why} with other values ({names}), and NMDC cannot update {self.row.plural}",
         )
+
+    def decode(self, detail: dict[str, Any]) -> Payload:
+        return Declared.from_json(detail)
 
     # -- import, dump, status ------------------------------------------------------------------
 

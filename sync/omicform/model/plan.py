@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from omicform import __version__
 
@@ -58,6 +59,32 @@ WRITES_REMOTE = frozenset(
 KNOWN_AFTER_APPLY = "(known after apply)"
 
 
+class Payload(Protocol):
+    """What apply needs of one change, typed by its kind (each kind defines its own);
+    `to_json` is the change's `detail` in the JSON plan."""
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A payload as the JSON plan holds it, before (or without) its kind's decoding: a
+    change with nothing to carry (forget) has an empty one."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.data)
+
+
+# Turns a change's `detail` into its kind's payload: (kind, detail) -> Payload.
+Decode = Callable[[str, dict[str, Any]], Payload]
+
+
+def _undecoded(kind: str, data: dict[str, Any]) -> Payload:
+    return Detail(data)
+
+
 @dataclass(frozen=True)
 class FieldChange:
     name: str
@@ -83,7 +110,7 @@ class Change:
     after_unknown: tuple[str, ...] = ()
     field_changes: tuple[FieldChange, ...] = ()
     depends_on: tuple[str, ...] = ()
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: Payload = field(default_factory=Detail)
 
     def __post_init__(self) -> None:
         # Given its JSON string, the field still holds the enum member (`is` compares work).
@@ -106,11 +133,11 @@ class Change:
             "after_unknown": list(self.after_unknown),
             "field_changes": [f.to_json() for f in self.field_changes],
             "depends_on": list(self.depends_on),
-            "detail": self.detail,
+            "detail": self.detail.to_json(),
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Change:
+    def from_json(cls, data: dict[str, Any], decode: Decode = _undecoded) -> Change:
         return cls(
             address=data["address"],
             kind=data["kind"],
@@ -126,7 +153,7 @@ class Change:
                 for f in data.get("field_changes", ())
             ),
             depends_on=tuple(data.get("depends_on", ())),
-            detail=dict(data.get("detail") or {}),
+            detail=decode(data["kind"], dict(data.get("detail") or {})),
         )
 
 
@@ -171,11 +198,12 @@ class Plan:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Plan:
+    def from_json(cls, data: dict[str, Any], decode: Decode = _undecoded) -> Plan:
+        """`decode` gives each change its kind's payload (the engine's registry knows them)."""
         return cls(
             lineage=data["lineage"],
             serial=int(data["serial"]),
-            changes=tuple(Change.from_json(c) for c in data["resource_changes"]),
+            changes=tuple(Change.from_json(c, decode) for c in data["resource_changes"]),
             fingerprints=dict(data.get("prior_fingerprints") or {}),
             config_files=tuple(data.get("config_files") or ()),
             warnings=tuple(data.get("warnings") or ()),

@@ -78,10 +78,11 @@ def _body(change: Change, symbol: str, style: str) -> Text:
             text.append(f"{printable(name).ljust(width)} = {shown}\n")
         return text
     if change.action in ("submit", "resubmit"):
+        detail = change.detail.to_json()
         for name in ("file", "rows", "access", "content_hash"):
-            if change.detail.get(name) is not None:
+            if detail.get(name) is not None:
                 text.append(f"      {symbol} ", style=style)
-                text.append(f"{name} = {_value(change.detail[name])}\n")
+                text.append(f"{name} = {_value(detail[name])}\n")
     return text
 
 

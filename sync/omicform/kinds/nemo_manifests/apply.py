@@ -16,8 +16,9 @@ from typing import Any
 from omicform.desired.documents import sha256
 from omicform.errors import OmicformError, OutcomeUnknown, ServiceError, ServiceUnreachable
 from omicform.kinds.base import ApplyContext as Context
-from omicform.kinds.base import Outcome
+from omicform.kinds.base import Outcome, payload_of
 from omicform.kinds.nemo_manifests.intents import settle, submission_data
+from omicform.kinds.nemo_manifests.plan import Manifest
 from omicform.model.plan import Change
 from omicform.services.settings import HttpSettings
 from omicform.state.model import ResourceState
@@ -27,20 +28,21 @@ def carry_out_manifest(change: Change, ctx: Context) -> Outcome:
     """Submits, adopts or follows one NeMO manifest."""
     current = ctx.recorder.get(change.address)
     base = current or ResourceState(change.address, "nemo_manifests", change.key)
+    planned = payload_of(change, Manifest.from_json, Manifest)
     if change.action in ("no-op", "wait", "adopt"):
-        submission = change.detail.get("adopt") or change.detail.get("submission")
+        submission = planned.adopt or planned.submission
         if submission:
             base = base.evolve(submission=submission, pending=None)
-            if change.detail.get("adopt"):
-                base = base.evolve(content_hash=change.detail.get("content_hash"))
+            if planned.adopt:
+                base = base.evolve(content_hash=planned.content_hash)
             ctx.recorder.put(base)
         if change.action in ("wait", "adopt") and ctx.wait and base.submission:
             return _follow_submission(change, base, ctx)
         return Outcome(change.address, change.action, "done", change.reason)
-    path = Path(str(change.detail["file"]))
+    path = Path(planned.file)
     content = path.read_bytes()
     content_hash = sha256(content)
-    if content_hash != change.detail.get("content_hash"):
+    if content_hash != planned.content_hash:
         raise OmicformError(
             f"{path} changed since the plan was made",
             hint="Run `omicform plan` again and review the new plan.",

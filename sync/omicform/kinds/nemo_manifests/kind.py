@@ -19,10 +19,15 @@ from omicform.kinds.base import (
     not_dumpable,
 )
 from omicform.kinds.nemo_manifests.apply import carry_out_manifest
-from omicform.kinds.nemo_manifests.plan import NAME, one_intent_at_a_time, plan_manifest
+from omicform.kinds.nemo_manifests.plan import (
+    NAME,
+    Manifest,
+    one_intent_at_a_time,
+    plan_manifest,
+)
 from omicform.kinds.nemo_manifests.read import read_submissions
 from omicform.kinds.nemo_manifests.status import adopt_submission, steps_table
-from omicform.model.plan import Change
+from omicform.model.plan import Change, Payload
 from omicform.state.model import ResourceState
 
 
@@ -54,6 +59,9 @@ class NemoManifests:
 
     def apply(self, change: Change, ctx: ApplyContext) -> Outcome:
         return carry_out_manifest(change, ctx)
+
+    def decode(self, detail: dict[str, Any]) -> Payload:
+        return Manifest.from_json(detail)
 
     def adopt(self, key: str, remote_id: str | None, ctx: AdoptContext) -> ResourceState:
         return adopt_submission(key, remote_id, ctx)

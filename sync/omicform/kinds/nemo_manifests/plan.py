@@ -3,7 +3,7 @@ interrupted apply left (`intents.py` read NeMO's history for it)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from omicform.desired.model import NemoManifest
@@ -12,6 +12,44 @@ from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change
 from omicform.state.model import ResourceState, State
 
 NAME = "nemo_manifests"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A manifest's payload: the file as planned (its hash pins it), what the local check
+    found, and the submission being followed or adopted, if any."""
+
+    file: str
+    content_hash: str
+    rows: int
+    access: str | None
+    submission: dict[str, Any] | None = None  # the submission being followed
+    adopt: dict[str, Any] | None = None  # the submission an interrupted apply made
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "file": self.file,
+            "content_hash": self.content_hash,
+            "rows": self.rows,
+            "access": self.access,
+        }
+        if self.submission is not None:
+            data["submission"] = self.submission
+        if self.adopt is not None:
+            data["adopt"] = self.adopt
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manifest:
+        access, submission, adopt = data.get("access"), data.get("submission"), data.get("adopt")
+        return cls(
+            str(data["file"]),
+            str(data["content_hash"]),
+            int(data["rows"]),
+            str(access) if access is not None else None,
+            dict(submission) if isinstance(submission, dict) else None,
+            dict(adopt) if isinstance(adopt, dict) else None,
+        )
 
 
 def plan_manifest(item: NemoManifest, ctx: PlanContext) -> Change:
@@ -24,12 +62,9 @@ def plan_manifest(item: NemoManifest, ctx: PlanContext) -> Change:
     submission = dict(resource.submission or {}) if resource else {}
     if remote is not None and remote.data is not None and "submission" in remote.data:
         submission = dict(remote.data["submission"])
-    detail: dict[str, Any] = {
-        "file": str(item.path),
-        "content_hash": manifest.content_hash,
-        "rows": manifest.report.rows,
-        "access": manifest.report.access,
-    }
+    detail = Manifest(
+        str(item.path), manifest.content_hash, manifest.report.rows, manifest.report.access
+    )
     base: dict[str, Any] = {
         "address": item.address,
         "kind": NAME,
@@ -63,7 +98,7 @@ def plan_manifest(item: NemoManifest, ctx: PlanContext) -> Change:
             after=after,
             after_unknown=unknown,
         )
-    detail["submission"] = submission
+    base["detail"] = replace(detail, submission=submission)
     current = {"content_hash": resource.content_hash, "submission": submission}
     return _follow(submission, base, before, current)
 
@@ -106,7 +141,8 @@ def _settle_interrupted(
     before: dict[str, Any] | None,
 ) -> Change:
     """An apply posted this manifest and never recorded the answer (`intents.py`)."""
-    content_hash = base["detail"]["content_hash"]
+    detail: Manifest = base["detail"]
+    content_hash = detail.content_hash
     after = {"content_hash": content_hash, "submission_id": KNOWN_AFTER_APPLY}
     if remote is None:
         why = "NeMO's history was not read, so it cannot be settled in this plan"
@@ -121,7 +157,7 @@ def _settle_interrupted(
         return _unsettled(item, base, before, why)
     if candidates:
         found = candidates[0]
-        base["detail"]["adopt"] = found
+        base["detail"] = replace(detail, adopt=found)
         return Change(
             **base,
             action=Action.ADOPT,
