@@ -2,8 +2,9 @@
 
 `tests/replay/conftest.py` gives vcrpy a `StablePersister`, so `make record` writes every
 cassette normalised (`normalise_interactions`) and refuses to write one in which anything
-still looks like a secret (`find_secrets`). Scrubbing and matching are the users' own
-`--record/--replay` rules, imported from `omicform.services.recording`.
+still looks like a secret. Scrubbing, matching and that secret guard (`find_secrets`,
+`GuardedPersister`) are the users' own `--record/--replay` rules, imported from
+`omicform.services.recording`; only the normalising is the project's own.
 """
 
 from __future__ import annotations
@@ -13,17 +14,16 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from omicform.services.recording import (
-    JWT,
-    REDACTED,
-    SCRUBBED_HEADERS,
-    SECRET_FIELDS,
+    GuardedPersister,
+    find_secrets,
     header_value,
 )
+
+__all__ = ["StablePersister", "find_secrets", "normalise_interactions"]
 
 # -- Stable recordings ------------------------------------------------------------------------
 #
@@ -292,57 +292,10 @@ def normalise_interactions(
     return [q for q, _ in pairs], [r for _, r in pairs]
 
 
-# What may never be written: the checks `StablePersister` makes before it writes a file.
-# The secret fields whose names are unmistakable in raw text; bare `token` and `secret` are
-# scrubbed as fields but too common in text to flag on sight.
-_GUARDED_FIELDS = "|".join(sorted(SECRET_FIELDS - {"token", "secret"}))
-_SECRET_VALUE = re.compile(
-    rf"(?i)(?<![A-Za-z_])({_GUARDED_FIELDS})"
-    r"(?:\\?[\"'])?\s*[:=]\s*(?:\\?[\"'])?([^\"'\\&\s,}]*)"
-)
-
-
-def find_secrets(text: str, known: Iterable[str] = ()) -> list[str]:
-    """What in `text` looks like a secret: a JWT, an authorization or cookie header, a secret
-    field whose value is not the redaction marker, or one of the `known` secret values."""
-    found = [f"a JWT ({m.group(0)[:12]}...)" for m in JWT.finditer(text)]
-    for name in SCRUBBED_HEADERS:
-        if re.search(rf"(?im)^\s*['\"]?{name}['\"]?\s*:", text):
-            found.append(f"an {name} header")
-    for match in _SECRET_VALUE.finditer(text):
-        value = match.group(2)
-        if value not in (REDACTED, quote(REDACTED, safe="")):
-            found.append(f"a {match.group(1)} value that is not {REDACTED}")
-    found.extend(f"the secret {s[:3]}..." for s in known if s and s in text)
-    return found
-
-
-class StablePersister:
-    """A vcrpy persister (`persister=` of `use_cassette`) that saves recordings normalised
-    and refuses to write one in which anything still looks like a secret."""
+class StablePersister(GuardedPersister):
+    """A vcrpy persister (`persister=` of `use_cassette`) that saves recordings normalised and,
+    like users' recordings (`GuardedPersister`), refuses to write one in which anything still
+    looks like a secret."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self.secrets = tuple(secrets)
-
-    def load_cassette(self, cassette_path: str, serializer: Any) -> Any:
-        from vcr.persisters.filesystem import FilesystemPersister
-
-        return FilesystemPersister.load_cassette(cassette_path, serializer)
-
-    def save_cassette(
-        self, cassette_path: str, cassette_dict: dict[str, Any], serializer: Any
-    ) -> None:
-        from vcr.serialize import serialize
-
-        requests, responses = normalise_interactions(
-            cassette_dict["requests"], cassette_dict["responses"]
-        )
-        data = serialize(
-            {**cassette_dict, "requests": requests, "responses": responses}, serializer
-        )
-        leaks = find_secrets(data, self.secrets)
-        if leaks:
-            raise RuntimeError(f"not writing {cassette_path}: it would hold {', '.join(leaks)}")
-        path = Path(cassette_path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(data, encoding="utf-8")
+        super().__init__(secrets, normalise=normalise_interactions)

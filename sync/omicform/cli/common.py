@@ -103,12 +103,25 @@ def verbose_option(func: F) -> F:
 
 
 def cassette_options(func: F) -> F:
+    """`--record FILE` / `--replay FILE`; both at once is a usage error (exit 1)."""
+
+    command = func
+
+    @functools.wraps(command)
+    def exclusive(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("record") is not None and kwargs.get("replay") is not None:
+            raise click.UsageError(
+                "--record and --replay exclude each other: record a new cassette with "
+                "--record, or replay a recorded one with --replay."
+            )
+        return command(*args, **kwargs)
+
     func = click.option(
         "--replay",
         type=click.Path(path_type=Path),
         default=None,
         help="Replay HTTP from this cassette instead of the network.",
-    )(func)
+    )(exclusive)  # type: ignore[assignment]
     return click.option(
         "--record",
         type=click.Path(path_type=Path),
