@@ -10,7 +10,6 @@ import pytest
 from omicform.desired import load_desired
 from omicform.desired.model import Reference, Template
 from omicform.errors import ConfigError
-from omicform.services.nmdc import StagingKind
 
 PROJECT = """\
 jgi_sequencing_projects:
@@ -36,7 +35,7 @@ def error_of(path: Path) -> ConfigError:
 def test_a_minimal_file_loads_with_production_defaults(tmp_path: Path) -> None:
     desired = load_desired(write(tmp_path, "omicform: 1\n" + PROJECT))
     (project,) = desired.objects
-    assert project.kind is StagingKind.JGI_SEQUENCING_PROJECTS
+    assert project.kind == "jgi_sequencing_projects"
     assert project.key == "p1"
     assert project.fields["sequencing_project_name"] == "p1"  # the key fills the key field
     assert project.origin.line == 3
@@ -101,7 +100,7 @@ def test_datetimes_are_checked_and_normalised_to_utc(tmp_path: Path) -> None:
         create_date: 2023-01-01T02:00:00+02:00
     """
     desired = load_desired(write(tmp_path, "omicform: 1\n" + PROJECT + textwrap.dedent(sample)))
-    sample_obj = desired.objects_of(StagingKind.JGI_SAMPLES)[0]
+    sample_obj = desired.objects_of("jgi_samples")[0]
     assert sample_obj.fields["create_date"] == "2023-01-01T00:00:00Z"
     bad = write(
         tmp_path,
@@ -168,7 +167,7 @@ def test_samples_can_come_from_a_table_with_row_line_numbers(tmp_path: Path) -> 
     assert error.file == str((tmp_path / "samples.tsv").resolve())
     assert (error.line, error.field) == (3, "jgi_samples.f2.jdp_file_size")
     (tmp_path / "samples.tsv").write_text("\n".join(rows[:2]) + "\n")
-    (sample,) = load_desired(path).objects_of(StagingKind.JGI_SAMPLES)
+    (sample,) = load_desired(path).objects_of("jgi_samples")
     assert sample.fields["jdp_file_size"] == 5  # table cells are text; ints are converted
 
 

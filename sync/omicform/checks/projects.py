@@ -10,17 +10,16 @@ from __future__ import annotations
 from omicform.desired.display import shown
 from omicform.desired.model import DesiredObject, DesiredState
 from omicform.errors import ConfigError
-from omicform.services.nmdc import StagingKind
 
 FIELD = "sequencing_project_name"
 
 
 def undeclared_projects(desired: DesiredState) -> list[ConfigError]:
     """One warning per project that samples name but the file does not declare."""
-    declared = {o.key for o in desired.objects_of(StagingKind.JGI_SEQUENCING_PROJECTS)}
+    declared = {o.key for o in desired.objects_of("jgi_sequencing_projects")}
     first: dict[str, DesiredObject] = {}
     counts: dict[str, int] = {}
-    for sample in desired.objects_of(StagingKind.JGI_SAMPLES):
+    for sample in desired.objects_of("jgi_samples"):
         project = sample.fields.get(FIELD)
         if isinstance(project, str) and project not in declared:
             first.setdefault(project, sample)

@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from omicform.desired.display import shown
 from omicform.diff.normalize import utc_instant
-from omicform.services.nmdc import StagingKind
 
 FieldType = Literal["str", "int", "datetime"]
 
@@ -32,37 +31,60 @@ def _spec(
     return specs
 
 
-FIELDS: dict[StagingKind, dict[str, FieldSpec]] = {
-    StagingKind.JGI_SEQUENCING_PROJECTS: _spec(
-        [
+@dataclass(frozen=True)
+class Section:
+    """One NMDC staging section of the file: its name, the field that is each entry's
+    natural key (the entry's own key), and its fields."""
+
+    name: str
+    key: str
+    fields: dict[str, FieldSpec]
+
+
+# The staging sections, in dependency order. The key field is also the server's natural
+# key (services/nmdc_staging.py: a test keeps the two the same).
+SECTIONS: dict[str, Section] = {
+    s.name: s
+    for s in (
+        Section(
+            "jgi_sequencing_projects",
             "sequencing_project_name",
-            "sequencing_project_description",
-            "jgi_proposal_id",
-            "nmdc_study_id",
-        ],
-        {},
-        {},
-    ),
-    StagingKind.JGI_SAMPLES: _spec(
-        [
+            _spec(
+                [
+                    "sequencing_project_name",
+                    "sequencing_project_description",
+                    "jgi_proposal_id",
+                    "nmdc_study_id",
+                ],
+                {},
+                {},
+            ),
+        ),
+        Section(
+            "jgi_samples",
             "jdp_file_id",
-            "ap_gold_id",
-            "gold_study_id",
-            "its_ap_id",
-            "sequencing_project_name",
-            "gold_biosample_id",
-            "gold_seq_id",
-            "file_name",
-            "jdp_file_status",
-            "globus_file_status",
-            "jdp_file_size",
-            "jgi_ap_id",
-            "create_date",
-        ],
-        {"md5sum": "str", "update_date": "datetime", "request_id": "int"},
-        {"jdp_file_size": "int", "create_date": "datetime"},
-    ),
-    StagingKind.GLOBUS_TASKS: _spec(["task_id", "task_status"], {}, {}),
+            _spec(
+                [
+                    "jdp_file_id",
+                    "ap_gold_id",
+                    "gold_study_id",
+                    "its_ap_id",
+                    "sequencing_project_name",
+                    "gold_biosample_id",
+                    "gold_seq_id",
+                    "file_name",
+                    "jdp_file_status",
+                    "globus_file_status",
+                    "jdp_file_size",
+                    "jgi_ap_id",
+                    "create_date",
+                ],
+                {"md5sum": "str", "update_date": "datetime", "request_id": "int"},
+                {"jdp_file_size": "int", "create_date": "datetime"},
+            ),
+        ),
+        Section("globus_tasks", "task_id", _spec(["task_id", "task_status"], {}, {})),
+    )
 }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from omicform.desired.display import shown
+from omicform.desired.fields import SECTIONS
 from omicform.desired.files import is_file, user_path
 from omicform.desired.model import (
     DesiredObject,
@@ -30,11 +31,10 @@ from omicform.desired.settings import SECRET_NAMES, load_services
 from omicform.desired.staging import load_staging
 from omicform.desired.yamlfile import LineMap, load_yaml
 from omicform.errors import ConfigError
-from omicform.services.nmdc import StagingKind
 
 FORMAT_VERSION = 1
 DEFAULT_FILE = "omicform.yaml"
-KINDS = {kind.value: kind for kind in StagingKind}
+KINDS = SECTIONS  # the NMDC staging sections
 TOP_LEVEL = {
     "omicform",
     "services",

@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from omicform.services.nmdc import StagingKind
-
 
 @dataclass(frozen=True)
 class Origin:
@@ -40,7 +38,7 @@ class DesiredObject:
     is a `Template`).
     """
 
-    kind: StagingKind
+    kind: str  # its section: jgi_sequencing_projects, jgi_samples, globus_tasks
     key: str
     fields: Mapping[str, Any]
     origin: Origin
@@ -51,7 +49,7 @@ class DesiredObject:
 
     @property
     def address(self) -> str:
-        return f"{self.kind.value}.{self.key}"
+        return f"{self.kind}.{self.key}"
 
     def origin_of(self, name: str) -> Origin:
         """Where field `name` was written (the entry itself when it was not)."""
@@ -160,8 +158,8 @@ class DesiredState:
         items: list[Any] = [*self.identifiers, *self.objects, *self.metadata, *self.manifests]
         return [i.address for i in items]
 
-    def objects_of(self, kind: StagingKind) -> tuple[DesiredObject, ...]:
-        return tuple(o for o in self.objects if o.kind is kind)
+    def objects_of(self, kind: str) -> tuple[DesiredObject, ...]:
+        return tuple(o for o in self.objects if o.kind == kind)
 
     def batch(self, name: str) -> IdentifierBatch | None:
         return next((b for b in self.identifiers if b.name == name), None)

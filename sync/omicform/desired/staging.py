@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from omicform.desired.display import has_unsafe, safe_name, shown
-from omicform.desired.fields import FIELDS, FieldSpec
+from omicform.desired.fields import FieldSpec, Section
 from omicform.desired.files import user_path
 from omicform.desired.model import DesiredObject, Origin
 from omicform.desired.problems import Problems
@@ -21,7 +21,6 @@ from omicform.desired.sections import field_value, unknown_field
 from omicform.desired.tables import Header, read_table
 from omicform.desired.yamlfile import LineMap
 from omicform.errors import ConfigError
-from omicform.services.nmdc import StagingKind
 
 
 class Value(NamedTuple):
@@ -34,7 +33,7 @@ Add = Callable[[DesiredObject], None]
 
 
 def load_staging(
-    kind: StagingKind, section: LineMap, file: str, base: Path, problems: Problems, add: Add
+    kind: Section, section: LineMap, file: str, base: Path, problems: Problems, add: Add
 ) -> None:
     """Every entry of one staging section, checked; each good one is passed to `add`."""
     defaults = _defaults(kind, section, file, problems)
@@ -51,7 +50,7 @@ def load_staging(
                     "expected a mapping of fields",
                     file=file,
                     line=line,
-                    field=f"{kind.value}.{name}",
+                    field=f"{kind.name}.{name}",
                 )
             )
             continue
@@ -59,9 +58,7 @@ def load_staging(
         _object(kind, name, {**defaults, **values}, Origin(file, line), problems, add)
 
 
-def _defaults(
-    kind: StagingKind, section: LineMap, file: str, problems: Problems
-) -> dict[str, Value]:
+def _defaults(kind: Section, section: LineMap, file: str, problems: Problems) -> dict[str, Value]:
     """The section's defaults, each checked once at its own line; bad ones are left out."""
     raw = section.get("defaults")
     if raw is None:
@@ -72,18 +69,18 @@ def _defaults(
                 "`defaults` must be a mapping of fields",
                 file=file,
                 line=section.line_of("defaults"),
-                field=f"{kind.value}.defaults",
+                field=f"{kind.name}.defaults",
             )
         )
         return {}
-    specs = FIELDS[kind]
+    specs = kind.fields
     good: dict[str, Value] = {}
     for name, value in raw.items():
         where = Origin(file, raw.line_of(name))
-        field = f"{kind.value}.defaults.{name}"
+        field = f"{kind.name}.defaults.{name}"
         try:
             if name not in specs:
-                raise unknown_field(kind.value, specs, where, field)
+                raise unknown_field(kind.name, specs, where, field)
             if name == kind.key:
                 raise ConfigError(
                     f"{kind.key} cannot have a default: each entry's key is its own",
@@ -100,7 +97,7 @@ def _defaults(
 
 
 def _tables(
-    kind: StagingKind,
+    kind: Section,
     spec: Any,
     where: Origin,
     base: Path,
@@ -115,16 +112,16 @@ def _tables(
                     "`from` takes a CSV/TSV file name or a list of them",
                     file=where.file,
                     line=where.line,
-                    field=f"{kind.value}.from",
+                    field=f"{kind.name}.from",
                 )
-            path = user_path(source, base, where, f"{kind.value}.from")
+            path = user_path(source, base, where, f"{kind.name}.from")
             _table(kind, path.resolve(), where, defaults, problems, add)
         except ConfigError as error:  # the whole table is unreadable
             problems.add(error)
 
 
 def _table(
-    kind: StagingKind,
+    kind: Section,
     path: Path,
     where: Origin,
     defaults: dict[str, Value],
@@ -152,9 +149,9 @@ def _table(
             _object(kind, key, {**defaults, **values}, row, problems, add)
 
 
-def _columns(kind: StagingKind, header: Header, file: str, problems: Problems) -> set[str]:
+def _columns(kind: Section, header: Header, file: str, problems: Problems) -> set[str]:
     """The header's usable columns; unknown and repeated ones are reported once, here."""
-    specs = FIELDS[kind]
+    specs = kind.fields
     seen: set[str] = set()
     for name in header.names:
         where = Origin(file, header.line)
@@ -165,20 +162,20 @@ def _columns(kind: StagingKind, header: Header, file: str, problems: Problems) -
                 )
             )
         elif name not in specs:
-            problems.add(unknown_field(kind.value, specs, where, safe_name(name)))
+            problems.add(unknown_field(kind.name, specs, where, safe_name(name)))
         seen.add(name)
     return {n for n in seen if n in specs and header.names.count(n) == 1}
 
 
 def _object(
-    kind: StagingKind,
+    kind: Section,
     key: str,
     raw: dict[str, Value],
     where: Origin,
     problems: Problems,
     add: Add,
 ) -> None:
-    address = f"{kind.value}.{safe_name(key)}"
+    address = f"{kind.name}.{safe_name(key)}"
     if has_unsafe(key):
         problems.add(
             ConfigError(
@@ -196,16 +193,16 @@ def _object(
     declared_key = values.setdefault(kind.key, key)
     try:
         _check_entry(kind, key, declared_key, values, address, where, lines)
-        add(DesiredObject(kind, key, values, where, lines, origins))
+        add(DesiredObject(kind.name, key, values, where, lines, origins))
     except ConfigError as error:
         problems.add(error)
 
 
 def _fields(
-    kind: StagingKind, address: str, raw: dict[str, Value], entry_file: str, problems: Problems
+    kind: Section, address: str, raw: dict[str, Value], entry_file: str, problems: Problems
 ) -> tuple[dict[str, Any], dict[str, int], dict[str, Origin]] | None:
     """The typed fields, their lines, and the origins of those from another file."""
-    specs: dict[str, FieldSpec] = FIELDS[kind]
+    specs: dict[str, FieldSpec] = kind.fields
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
     origins: dict[str, Origin] = {}
@@ -214,7 +211,7 @@ def _fields(
         field = f"{address}.{safe_name(name)}"
         try:
             if name not in specs:
-                raise unknown_field(kind.value, specs, origin, field)
+                raise unknown_field(kind.name, specs, origin, field)
             values[name] = field_value(specs[name], value, origin, field, from_text)
         except ConfigError as error:
             problems.add(error)
@@ -227,7 +224,7 @@ def _fields(
 
 
 def _check_entry(
-    kind: StagingKind,
+    kind: Section,
     key: str,
     declared_key: Any,
     values: dict[str, Any],
@@ -243,7 +240,7 @@ def _check_entry(
             field=f"{address}.{kind.key}",
             hint=f"Leave {kind.key} out: the entry's key is the {kind.key}.",
         )
-    specs = FIELDS[kind]
+    specs = kind.fields
     missing = [n for n, s in specs.items() if s.required and n not in values]
     if missing:
         raise ConfigError(
@@ -251,7 +248,7 @@ def _check_entry(
             file=where.file,
             line=where.line,
             field=address,
-            hint=f"Every {kind.value} entry needs: "
+            hint=f"Every {kind.name} entry needs: "
             + ", ".join(n for n, s in specs.items() if s.required)
             + ".",
         )

@@ -95,7 +95,7 @@ class Staging:
         self.name = row.name
 
     def declared(self, desired: DesiredState) -> Sequence[DesiredObject]:
-        return desired.objects_of(self.row.endpoint)
+        return desired.objects_of(self.name)
 
     def address(self, item: DesiredObject) -> str:
         return item.address
@@ -280,7 +280,7 @@ def _referenced_from_others(name: str, ctx: ReadContext) -> set[str]:
         for ref in row.refers_to:
             if ref.kind != name:
                 continue
-            for obj in ctx.only_wanted(ctx.desired.objects_of(row.endpoint), lambda o: o.address):
+            for obj in ctx.only_wanted(ctx.desired.objects_of(row.name), lambda o: o.address):
                 if isinstance(value := obj.fields.get(ref.field), str):
                     keys.add(value)
     return keys
