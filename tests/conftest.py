@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pg import pg_server, pg_url  # noqa: F401 - the PostgreSQL fixtures, for any test
 from realnmdc.harness import NMDC_RUNTIME_VERSION, RealNmdc, start_real_nmdc
 
 REPO = Path(__file__).resolve().parents[1]

@@ -80,7 +80,7 @@ class StateLock:
                         self.took_over = holder
                     continue
                 if time.monotonic() >= deadline:
-                    raise StateLocked(f"the state is locked by {_describe(holder)}") from None
+                    raise StateLocked(f"the state is locked by {describe_holder(holder)}") from None
                 self._sleep(0.2)
                 continue
             except OSError as exc:
@@ -163,12 +163,14 @@ def force_unlock(state_path: Path, *, force: bool = False) -> dict[str, Any] | N
     lock = StateLock(state_path, operation="force-unlock")
     holder = lock.holder()
     if not force and live_local_holder(holder):
-        raise HolderAlive(f"the state is locked by {_describe(holder)}, which is still running")
+        raise HolderAlive(
+            f"the state is locked by {describe_holder(holder)}, which is still running"
+        )
     lock.path.unlink(missing_ok=True)
     return holder
 
 
-def _describe(holder: dict[str, Any] | None) -> str:
+def describe_holder(holder: dict[str, Any] | None) -> str:
     if not holder:
         return "another run"
     return (

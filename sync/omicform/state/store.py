@@ -32,6 +32,7 @@ from omicform.state.journal import (
     open_for_append,
     read_records,
 )
+from omicform.state.lock import StateLock, force_unlock
 from omicform.state.model import STATE_FORMAT, ResourceState, State
 
 STATE_FILE = "omicform.state.json"
@@ -114,15 +115,7 @@ class StateStore:
 
     def pinned_lineage(self) -> str | None:
         """The lineage recorded beside the config, if any."""
-        if self.pin is None:
-            return None
-        try:
-            text = self.pin.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot be read: {exc}", file=str(self.pin)) from None
-        return text or None
+        return read_pin(self.pin)
 
     def _check_pin(self, state: State) -> State:
         pinned = self.pinned_lineage()
@@ -214,6 +207,39 @@ class StateStore:
         with self._lock:
             self._close_journal()
 
+    # -- the StateBackend protocol's rest (backends.py) -------------------------------------
+
+    def exists(self) -> bool:
+        return self.path.exists() or self.journal_path.exists()
+
+    def has_journal(self) -> bool:
+        """True while changes wait in the journal for a `save` to fold them in."""
+        return self.journal_path.exists()
+
+    def write(self, state: State) -> State:
+        """Writes `state` whole as it is (its lineage and serial), absorbing the journal:
+        moving state between backends keeps its serial, where `save` counts a new write."""
+        with self._lock:
+            self._write_snapshot(state)
+            self._close_journal()
+            self.journal_path.unlink(missing_ok=True)
+            return state
+
+    def lock(self, operation: str, wait: float = 0.0) -> StateLock:
+        return StateLock(self.path, operation=operation, wait=wait)
+
+    def holder(self) -> dict[str, Any] | None:
+        return StateLock(self.path, operation="force-unlock").holder()
+
+    def force_unlock(self, *, force: bool = False) -> dict[str, Any] | None:
+        return force_unlock(self.path, force=force)
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def __repr__(self) -> str:
+        return f"StateStore({str(self.path)!r})"
+
     def _close_journal(self) -> None:
         if self._journal is not None:
             self._journal.close()
@@ -229,6 +255,26 @@ class StateStore:
             _atomic_write(path, text)
         except OSError as exc:
             raise _write_failed(path, exc) from None
+
+
+def read_pin(pin: Path | None) -> str | None:
+    """The lineage recorded in `pin` (beside the config), if any."""
+    if pin is None:
+        return None
+    try:
+        text = pin.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot be read: {exc}", file=str(pin)) from None
+    return text or None
+
+
+def write_pin(pin: Path, lineage: str) -> None:
+    try:
+        _atomic_write(pin, lineage + "\n")
+    except OSError as exc:
+        raise _write_failed(pin, exc) from None
 
 
 def _replay(state: State, record: JournalRecord, path: Path) -> State:
