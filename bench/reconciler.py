@@ -24,11 +24,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from omicform.checks.preflight import preflight
 from omicform.connections import Connections
 from omicform.desired import load_desired
 from omicform.engine.executor import ApplyOptions, apply_plan
 from omicform.engine.planner import make_plan
+from omicform.engine.preflight import preflight
 from omicform.engine.workspace import Workspace
 from omicform.kinds.nemo_manifests.rules import check_manifest
 from omicform.model.snapshot import Snapshot

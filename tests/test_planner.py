@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from omicform.checks.preflight import preflight
 from omicform.desired import load_desired
 from omicform.desired.model import DesiredState
 from omicform.diff.normalize import normalize
 from omicform.engine import planner
+from omicform.engine.preflight import preflight
 from omicform.engine.registry import decode_detail
 from omicform.errors import PlanError
 from omicform.model.plan import Plan

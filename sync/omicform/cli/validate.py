@@ -12,11 +12,11 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from omicform.checks.preflight import collect_local
 from omicform.checks.projects import undeclared_projects
 from omicform.cli.common import EXIT_ERROR, config_option, console, handles_errors
 from omicform.desired.load import collect_desired
 from omicform.desired.problems import Problems
+from omicform.engine.preflight import collect_local
 
 
 @click.command("validate")

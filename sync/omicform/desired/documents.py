@@ -1,4 +1,5 @@
-"""The files a desired state points at: metadata documents and NeMO manifests, read and hashed."""
+"""The metadata documents a desired state points at, read and hashed (NeMO manifests are
+read by their kind: `kinds/nemo_manifests/files.py`)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from omicform.desired.display import safe_message
 from omicform.desired.files import read_user_file
 from omicform.desired.jsonfile import parse_json
 from omicform.desired.load import check_references
-from omicform.desired.model import DesiredState, MetadataSubmission, NemoManifest, Origin
+from omicform.desired.model import DesiredState, MetadataSubmission, Origin
 from omicform.desired.references import (
     ReferenceSyntaxError,
     Unresolved,
@@ -21,7 +21,6 @@ from omicform.desired.references import (
     resolver,
 )
 from omicform.errors import ConfigError
-from omicform.kinds.nemo_manifests.rules import ManifestReport, check_manifest
 
 
 def sha256(data: bytes) -> str:
@@ -73,30 +72,3 @@ def read_metadata(
             "nested too deeply to read", file=str(item.path), field=item.address
         ) from None
     return MetadataDocument(item, sha256(raw), template, resolved, document)
-
-
-@dataclass(frozen=True)
-class ManifestFile:
-    item: NemoManifest
-    content: bytes
-    report: ManifestReport
-
-    @property
-    def content_hash(self) -> str:
-        return sha256(self.content)
-
-
-def read_manifest(item: NemoManifest) -> ManifestFile:
-    content = read_user_file(item.path, field=item.address)
-    report = check_manifest(content, file_name=item.path.name, strict=item.strict)
-    if report.errors:
-        first = report.errors[0]
-        more = f" (and {len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
-        raise ConfigError(
-            safe_message(first.message) + more,
-            file=str(item.path),
-            line=first.line,
-            field=first.column or item.address,
-            hint="Fix the manifest; `omicform validate` lists every problem.",
-        )
-    return ManifestFile(item, content, report)

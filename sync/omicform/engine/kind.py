@@ -11,7 +11,14 @@ from rich.console import RenderableType
 
 from omicform.connections import Connections
 from omicform.desired.model import DesiredState
-from omicform.kinds.base import AdoptContext, ApplyContext, Outcome, PlanContext, ReadContext
+from omicform.kinds.base import (
+    AdoptContext,
+    ApplyContext,
+    CheckContext,
+    Outcome,
+    PlanContext,
+    ReadContext,
+)
 from omicform.model.plan import Change, Payload
 from omicform.state.model import ResourceState
 
@@ -50,6 +57,11 @@ class Kind(Protocol[D]):
         ...
 
     def address(self, item: D) -> str: ...
+
+    def check(self, items: Sequence[D], ctx: CheckContext) -> None:
+        """Offline, before any request: reads and checks the files `items` name (into
+        `ctx.files`), raising the first problem or collecting every one (validate)."""
+        ...
 
     def read(self, items: Sequence[D], ctx: ReadContext) -> None:
         """Reads what planning `items` needs, in as few requests as possible."""

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from omicform.checks.preflight import LocalFiles
 from omicform.desired.model import DesiredState
 from omicform.engine.registry import KINDS, kind_named
 from omicform.errors import PlanError
-from omicform.kinds.base import PlanContext
+from omicform.kinds.base import LocalFiles, PlanContext
 from omicform.model.plan import Action, Change, Plan
 from omicform.model.snapshot import Snapshot
 from omicform.state.model import ResourceState, State

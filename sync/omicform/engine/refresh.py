@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from omicform.checks.preflight import LocalFiles
 from omicform.connections import Connections
 from omicform.desired.model import DesiredState
 from omicform.engine.registry import KINDS
-from omicform.kinds.base import PAGE_SIZE, ReadContext
+from omicform.kinds.base import PAGE_SIZE, LocalFiles, ReadContext
 from omicform.model.snapshot import Snapshot
 from omicform.state.model import State
 

@@ -11,11 +11,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from omicform.checks.preflight import preflight
 from omicform.connections import Connections
 from omicform.desired.load import DEFAULT_FILE, load_desired
 from omicform.desired.model import DesiredState
 from omicform.engine.planner import make_plan
+from omicform.engine.preflight import preflight
 from omicform.engine.refresh import refresh
 from omicform.engine.registry import decode_detail
 from omicform.errors import ConfigError

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from omicform.checks.preflight import LocalFiles
 from omicform.connections import Connections
 from omicform.desired.model import DesiredState
+from omicform.desired.problems import Problems
 from omicform.errors import ConfigError
 from omicform.model.plan import Action, Change, Payload
 from omicform.model.snapshot import Snapshot
@@ -25,6 +25,35 @@ T = TypeVar("T")
 P = TypeVar("P", bound=Payload)
 
 PAGE_SIZE = 2000  # records per list request when reading in batches
+
+
+@dataclass(frozen=True)
+class LocalFiles:
+    """The user's files each kind read and checked before any request, by address (a
+    metadata document, a NeMO manifest): planning reads them from here, never from disk."""
+
+    by_address: dict[str, object] = field(default_factory=dict)
+
+    def get(self, address: str, typed: type[T]) -> T:
+        value = self.by_address[address]
+        if not isinstance(value, typed):
+            raise TypeError(f"{address}: {type(value).__name__} is not {typed.__name__}")
+        return value
+
+    def of_type(self, typed: type[T]) -> dict[str, T]:
+        return {a: v for a, v in self.by_address.items() if isinstance(v, typed)}
+
+
+@dataclass
+class CheckContext:
+    """Offline checks, before any request. Plan and apply stop at the first problem
+    (`problems` None: the kind raises it); validate collects every problem and warning."""
+
+    desired: DesiredState
+    minted: Mapping[str, Sequence[str]]
+    files: LocalFiles = field(default_factory=LocalFiles)
+    problems: Problems | None = None
+    warnings: Problems | None = None
 
 
 @dataclass

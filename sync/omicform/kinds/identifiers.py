@@ -17,6 +17,7 @@ from omicform.errors import ConfigError, OutcomeUnknown, ServiceError
 from omicform.kinds.base import (
     AdoptContext,
     ApplyContext,
+    CheckContext,
     Outcome,
     PlanContext,
     ReadContext,
@@ -69,6 +70,9 @@ class Identifiers:
 
     def address(self, item: IdentifierBatch) -> str:
         return item.address
+
+    def check(self, items: Sequence[IdentifierBatch], ctx: CheckContext) -> None:
+        """Checked as the file is loaded (type, count, references)."""
 
     def read(self, items: Sequence[IdentifierBatch], ctx: ReadContext) -> None:
         """Nothing to read: minted ids are known from state alone."""

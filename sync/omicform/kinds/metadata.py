@@ -11,7 +11,7 @@ from typing import Any
 
 from omicform.checks.nmdc_metadata import check_database
 from omicform.connections import Connections
-from omicform.desired.documents import canonical_json, read_metadata, sha256
+from omicform.desired.documents import MetadataDocument, canonical_json, read_metadata, sha256
 from omicform.desired.model import DesiredState, MetadataSubmission
 from omicform.desired.references import Unresolved, parse_tree, resolver
 from omicform.errors import (
@@ -25,6 +25,7 @@ from omicform.errors import (
 from omicform.kinds.base import (
     AdoptContext,
     ApplyContext,
+    CheckContext,
     Outcome,
     PlanContext,
     ReadContext,
@@ -33,6 +34,7 @@ from omicform.kinds.base import (
 )
 from omicform.kinds.gone import gone
 from omicform.kinds.identifiers import mint_dependencies
+from omicform.kinds.metadata_check import check_documents
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, Payload
 from omicform.model.render import printable
 from omicform.state.model import ResourceState
@@ -86,6 +88,9 @@ class Metadata:
     def address(self, item: MetadataSubmission) -> str:
         return item.address
 
+    def check(self, items: Sequence[MetadataSubmission], ctx: CheckContext) -> None:
+        check_documents(items, ctx)
+
     def read(self, items: Sequence[MetadataSubmission], ctx: ReadContext) -> None:
         """The runs state says are unfinished; finished runs never change: no request."""
         for item in items:
@@ -104,7 +109,7 @@ class Metadata:
         """The server's json:validate for each document that would be submitted."""
         if ctx.files is None:
             return
-        for address, document in ctx.files.metadata.items():
+        for address, document in ctx.files.of_type(MetadataDocument).items():
             if not ctx.wants(address):
                 continue
             resource = ctx.state.get(address)
@@ -118,7 +123,7 @@ class Metadata:
         return changes
 
     def plan(self, item: MetadataSubmission, ctx: PlanContext) -> Change:
-        document = ctx.files.metadata[item.address]
+        document = ctx.files.get(item.address, MetadataDocument)
         resource = ctx.state.get(item.address)
         depends = mint_dependencies([document.template], ctx)
         _server_verdict(item, ctx)

@@ -24,7 +24,14 @@ from omicform.errors import (
     PlanError,
     ServerFailed,
 )
-from omicform.kinds.base import AdoptContext, ApplyContext, Outcome, PlanContext, ReadContext
+from omicform.kinds.base import (
+    AdoptContext,
+    ApplyContext,
+    CheckContext,
+    Outcome,
+    PlanContext,
+    ReadContext,
+)
 from omicform.kinds.identifiers import mint_dependencies
 from omicform.kinds.staging_read import read_records
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, FieldChange, Payload
@@ -101,6 +108,9 @@ class Staging:
         return item.address
 
     # -- read ---------------------------------------------------------------------------------
+
+    def check(self, items: Sequence[DesiredObject], ctx: CheckContext) -> None:
+        """Checked as the file is loaded: every field against its type."""
 
     def read(self, items: Sequence[DesiredObject], ctx: ReadContext) -> None:
         declared = ctx.only_wanted(items, self.address)

@@ -13,12 +13,14 @@ from omicform.desired.model import DesiredState, NemoManifest
 from omicform.kinds.base import (
     AdoptContext,
     ApplyContext,
+    CheckContext,
     Outcome,
     PlanContext,
     ReadContext,
     not_dumpable,
 )
 from omicform.kinds.nemo_manifests.apply import carry_out_manifest
+from omicform.kinds.nemo_manifests.files import check_manifests
 from omicform.kinds.nemo_manifests.plan import (
     NAME,
     Manifest,
@@ -44,6 +46,9 @@ class NemoManifests:
 
     def address(self, item: NemoManifest) -> str:
         return item.address
+
+    def check(self, items: Sequence[NemoManifest], ctx: CheckContext) -> None:
+        check_manifests(items, ctx)
 
     def read(self, items: Sequence[NemoManifest], ctx: ReadContext) -> None:
         read_submissions(items, ctx)

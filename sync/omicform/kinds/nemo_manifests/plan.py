@@ -8,6 +8,7 @@ from typing import Any
 
 from omicform.desired.model import NemoManifest
 from omicform.kinds.base import PlanContext
+from omicform.kinds.nemo_manifests.files import ManifestFile
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change
 from omicform.state.model import ResourceState, State
 
@@ -53,7 +54,7 @@ class Manifest:
 
 
 def plan_manifest(item: NemoManifest, ctx: PlanContext) -> Change:
-    manifest = ctx.files.manifests[item.address]
+    manifest = ctx.files.get(item.address, ManifestFile)
     ctx.warnings.extend(
         f"{w.location(str(item.path))}: {w.message}" for w in manifest.report.warnings
     )

@@ -6,9 +6,9 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from omicform.desired.documents import read_manifest
 from omicform.errors import ConfigError
 from omicform.kinds.base import AdoptContext
+from omicform.kinds.nemo_manifests.files import read_manifest
 from omicform.kinds.nemo_manifests.intents import submission_data
 from omicform.kinds.nemo_manifests.plan import NAME
 from omicform.model.render import printable
