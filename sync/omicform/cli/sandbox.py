@@ -129,10 +129,6 @@ def sandbox(
     Example:
       omicform sandbox --port 8765 --step-seconds 1
     """
-    # Imported here so that `omicform --help` stays fast.
-    from omicform.sandbox.seed import SeedError
-    from omicform.sandbox.server import Sandbox, serve
-
     try:
         options = SandboxOptions(
             port=port,
@@ -166,6 +162,13 @@ def sandbox(
         )
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    _serve(options, port)
+
+
+def _serve(options: SandboxOptions, port: int) -> None:
+    # Imported here so that `omicform --help` stays fast.
+    from omicform.sandbox.seed import SeedError
+    from omicform.sandbox.server import Sandbox, serve
 
     def ready(running: Sandbox) -> None:
         click.echo(running.exports(), nl=False)
