@@ -174,9 +174,10 @@ def test_kill_9_mid_records_loses_nothing_acknowledged_and_leaves_nothing_half(
 ) -> None:
     writer = spawn(WRITER, pg_url)
     assert writer.stdout is not None
-    base = int(writer.stdout.readline())
-    while int(writer.stdout.readline()) < 30:
-        pass
+    line = writer.stdout.readline()
+    base = int(line) if line.strip() else pytest.fail(writer.communicate()[1][-2000:])
+    while int(writer.stdout.readline() or "-1") < 30:
+        assert writer.poll() is None, writer.communicate()[1][-2000:]
     time.sleep(delay)  # a different instant of the next transaction each time
     writer.send_signal(signal.SIGKILL)
     rest = writer.communicate()[0].split()
@@ -236,7 +237,7 @@ def test_a_holder_killed_with_9_frees_the_lock_at_once(pg_url: str) -> None:
     started = time.monotonic()
     store = PostgresState(pg_url, name="killed")
     with store.lock("apply", wait=5):  # no force-unlock: the server ended the holder's session
-        assert time.monotonic() - started < 1
+        assert time.monotonic() - started < 2  # typically 0.05 s: the time to connect
         taken = store.holder()
         assert taken is not None and taken["pid"] == os.getpid()
 
