@@ -213,7 +213,7 @@ class PostgresState:
                 version = _schema_version(conn)  # another first use may have won the race
                 if version is None:
                     for statement in _SCHEMA:
-                        conn.execute(statement.encode())
+                        conn.execute(statement)
                     conn.execute(
                         "INSERT INTO omicform_schema (version) VALUES (%s)", (SCHEMA_VERSION,)
                     )
