@@ -193,6 +193,23 @@ def test_kill_9_mid_records_loses_nothing_acknowledged_and_leaves_nothing_half(
         assert resource is not None and resource.fields == {"n": i, "pad": "x" * 4000}
 
 
+def test_sessions_are_durable_and_notice_a_dead_peer_unless_the_url_says_otherwise(
+    pg_url: str,
+) -> None:
+    writer = PostgresState(pg_url).connect()
+    params = writer.info.get_parameters()
+    assert (params["keepalives_idle"], params["application_name"]) == ("30", "omicform")
+    assert writer.execute("SHOW synchronous_commit").fetchone() == ("on",)
+    writer.close()
+    with PostgresState(pg_url, name="k").lock("apply") as lock:
+        assert lock._conn is not None
+        assert lock._conn.execute("SHOW tcp_keepalives_idle").fetchone() == ("30",)
+    own = PostgresState(pg_url + "?application_name=mine&keepalives_idle=5").connect()
+    assert own.info.get_parameters()["application_name"] == "mine"
+    assert own.info.get_parameters()["keepalives_idle"] == "5"
+    own.close()
+
+
 # -- the lock ---------------------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import TupleRow
 from psycopg.types.json import Json
 
@@ -90,6 +91,16 @@ _OVERWRITE = (
     "DO UPDATE SET lineage = EXCLUDED.lineage, serial = EXCLUDED.serial, updated_at = now()"
 )
 _COPY = "COPY omicform_resources (name, address, serial, resource) FROM STDIN"
+# Unless the URL says otherwise: a dead network is noticed in about a minute (keepalives),
+# not after the kernel's retransmissions (a quarter of an hour) with a change in flight.
+_CLIENT_DEFAULTS: dict[str, str | int] = {
+    "connect_timeout": 10,
+    "application_name": "omicform",
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
 # A record counts as done only once durable, whatever the server's or role's default.
 _WRITER_SETTINGS = ("SET synchronous_commit TO on",)
 
@@ -177,9 +188,9 @@ class PostgresState:
 
     def connect(self, settings: tuple[str, ...] = _WRITER_SETTINGS) -> Conn:
         with self.guard("connect to"):
-            conn = psycopg.connect(
-                self._url, autocommit=True, connect_timeout=10, application_name="omicform"
-            )
+            given = conninfo_to_dict(self._url)
+            extra = {k: v for k, v in _CLIENT_DEFAULTS.items() if k not in given}
+            conn = psycopg.connect(make_conninfo(self._url, **extra), autocommit=True)
             try:
                 for setting in settings:
                     conn.execute(setting)
