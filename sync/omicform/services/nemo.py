@@ -35,6 +35,7 @@ from omicform_nemo_client.models import Submission as WireSubmission
 from omicform_nemo_client.types import UNSET, File, Response, Unset
 
 from omicform.errors import AuthenticationFailed, MissingCredentials, ServiceError
+from omicform.nemo_facts import STEP_NAMES as STEP_NAMES
 from omicform.services.auth import BearerAuth, IssuedToken, jwt_expiry
 from omicform.services.http import ErrorMapper, build_client, build_transport
 from omicform.services.pagination import follow_page_numbers
@@ -48,15 +49,6 @@ from omicform.services.settings import (
 from omicform.services.transport import RequestSafety
 
 SERVICE = "NeMO"
-
-STEP_NAMES = (
-    "manifest_validated",
-    "upload_complete",
-    "qc_complete",
-    "https_release",
-    "gcp_release",
-    "portal_release",
-)
 
 # A submission POST creates a new submission every time: it is deliberately absent here.
 NEMO_SAFETY = RequestSafety(repeatable_post_suffixes=frozenset({"/v1/login", "/submission/search"}))

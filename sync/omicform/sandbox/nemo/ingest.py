@@ -15,8 +15,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
+from omicform.nemo_facts import STEP_NAMES
 from omicform.sandbox.options import ClockSettings
-from omicform.services.nemo import STEP_NAMES
 
 STEPS = STEP_NAMES  # NeMO's six ingest steps, in order
 
