@@ -46,6 +46,26 @@ class Mint:
         return cls(str(data["schema_class"]), int(data["how_many"]), int(data["count"]))
 
 
+@dataclass(frozen=True)
+class MintedIds:
+    """A batch's state record: every id ever minted for it, in order, and their class."""
+
+    key: str
+    schema_class: str | None
+    minted: tuple[str, ...] = ()
+
+    def to_state(self) -> ResourceState:
+        return ResourceState(
+            f"{NAME}.{self.key}", NAME, self.key, schema_class=self.schema_class, minted=self.minted
+        )
+
+    @classmethod
+    def from_state(cls, resource: ResourceState | None) -> MintedIds | None:
+        if resource is None:
+            return None
+        return cls(resource.key, resource.schema_class, resource.minted)
+
+
 def mint_dependencies(values: Iterable[Any], ctx: PlanContext) -> list[str]:
     """The batches `values` refer to that this plan mints: their changes must wait for them."""
     batches = {
@@ -84,7 +104,7 @@ class Identifiers:
         return changes
 
     def plan(self, batch: IdentifierBatch, ctx: PlanContext) -> Change:
-        resource = ctx.state.get(batch.address)
+        resource = MintedIds.from_state(ctx.state.get(batch.address))
         have = resource.minted if resource else ()
         base: dict[str, Any] = {
             "address": batch.address,
@@ -123,7 +143,7 @@ class Identifiers:
         return Change(**base, action=Action.NO_OP, reason=reason, before=before, after=before)
 
     def apply(self, change: Change, ctx: ApplyContext) -> Outcome:
-        current = ctx.recorder.get(change.address)
+        current = MintedIds.from_state(ctx.recorder.get(change.address))
         if change.action is not Action.MINT:
             return Outcome(change.address, change.action, "done", change.reason)
         mint = payload_of(change, Mint.from_json, Mint)
@@ -168,7 +188,7 @@ class Identifiers:
         if batch is None:
             raise ConfigError(f"{address} is not declared", field=address)
         ids = tuple(i.strip() for i in remote_id.split(",") if i.strip())
-        return ResourceState(address, NAME, key, schema_class=batch.schema_class, minted=ids)
+        return MintedIds(key, batch.schema_class, ids).to_state()
 
     def dump(
         self, query: Mapping[str, Any] | None, connections: Connections
@@ -182,15 +202,7 @@ class Identifiers:
 def _record_minted(
     change: Change, schema_class: str, minted: tuple[str, ...], ctx: ApplyContext
 ) -> None:
-    ctx.recorder.put(
-        ResourceState(
-            address=change.address,
-            kind=NAME,
-            key=change.key,
-            schema_class=schema_class,
-            minted=minted,
-        )
-    )
+    ctx.recorder.put(MintedIds(change.key, schema_class, minted).to_state())
 
 
 KIND = Identifiers()

@@ -73,6 +73,25 @@ class Document:
         )
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """A submission's state record: the content last submitted, and its run (id, status)."""
+
+    key: str
+    content_hash: str | None = None
+    run: dict[str, Any] | None = None
+
+    def to_state(self) -> ResourceState:
+        address = f"{NAME}.{self.key}"
+        return ResourceState(address, NAME, self.key, content_hash=self.content_hash, run=self.run)
+
+    @classmethod
+    def from_state(cls, resource: ResourceState | None) -> Submitted | None:
+        if resource is None:
+            return None
+        return cls(resource.key, resource.content_hash, resource.run)
+
+
 class Metadata:
     name = NAME
     service = "nmdc"
@@ -124,7 +143,7 @@ class Metadata:
 
     def plan(self, item: MetadataSubmission, ctx: PlanContext) -> Change:
         document = ctx.files.get(item.address, MetadataDocument)
-        resource = ctx.state.get(item.address)
+        resource = Submitted.from_state(ctx.state.get(item.address))
         depends = mint_dependencies([document.template], ctx)
         _server_verdict(item, ctx)
         content_hash = document.content_hash
@@ -168,14 +187,14 @@ class Metadata:
         return Change(**base, action=Action.NO_OP, before=before, after=after)
 
     def apply(self, change: Change, ctx: ApplyContext) -> Outcome:
-        current = ctx.recorder.get(change.address)
+        current = Submitted.from_state(ctx.recorder.get(change.address))
         if change.action is Action.NO_OP:
             return Outcome(change.address, "no-op", "done", change.reason)
         if change.action is Action.WAIT:
             run_id = str((current.run or {}).get("id")) if current else ""
             return _follow_run(change, run_id, current, ctx)
         document, content_hash = _load_document(change, ctx)
-        base = current or ResourceState(change.address, NAME, change.key)
+        base = current or Submitted(change.key)
         nmdc = ctx.connections.nmdc
         try:
             try:
@@ -186,14 +205,13 @@ class Metadata:
                 # which tells us the first attempt arrived.
                 run_id = nmdc.submit_metadata(document)
         except AlreadyExists:
-            ctx.recorder.put(
-                base.evolve(content_hash=content_hash, run={"id": None, "status": "COMPLETE"})
-            )
+            done = replace(base, content_hash=content_hash, run={"id": None, "status": "COMPLETE"})
+            ctx.recorder.put(done.to_state())
             return Outcome(
                 change.address, change.action, "done", "identical content was already submitted"
             )
-        started = base.evolve(content_hash=content_hash, run={"id": run_id, "status": "STARTED"})
-        ctx.recorder.put(started)
+        started = replace(base, content_hash=content_hash, run={"id": run_id, "status": "STARTED"})
+        ctx.recorder.put(started.to_state())
         return _follow_run(change, run_id, started, ctx)
 
     def decode(self, detail: dict[str, Any]) -> Payload:
@@ -205,13 +223,8 @@ class Metadata:
         if item is None:
             raise ConfigError(f"{address} is not declared", field=address)
         document = read_metadata(item, ctx.desired, ctx.state.minted())
-        return ResourceState(
-            address,
-            NAME,
-            key,
-            content_hash=document.content_hash,
-            run={"id": remote_id, "status": "COMPLETE"},
-        )
+        done = {"id": remote_id, "status": "COMPLETE"}
+        return Submitted(key, document.content_hash, done).to_state()
 
     def dump(
         self, query: Mapping[str, Any] | None, connections: Connections
@@ -243,7 +256,7 @@ def _server_verdict(item: MetadataSubmission, ctx: PlanContext) -> None:
 
 
 def _follow_run(
-    change: Change, run_id: str, resource: ResourceState | None, ctx: ApplyContext
+    change: Change, run_id: str, resource: Submitted | None, ctx: ApplyContext
 ) -> Outcome:
     nmdc = ctx.connections.nmdc
     ctx.progress(change.address, f"run {run_id}: waiting")
@@ -259,8 +272,8 @@ def _follow_run(
         return Outcome(
             change.address, change.action, "done", f"run {run_id} submitted; not followed further"
         )
-    base = resource or ResourceState(change.address, NAME, change.key)
-    ctx.recorder.put(base.evolve(run={"id": run.id, "status": run.status}))
+    base = resource or Submitted(change.key)
+    ctx.recorder.put(replace(base, run={"id": run.id, "status": run.status}).to_state())
     if run.status == "FAIL":
         return Outcome(
             change.address, change.action, "failed", f"run {run.id} failed on the server"

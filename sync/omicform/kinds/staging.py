@@ -55,6 +55,18 @@ class Declared:
 
 
 @dataclass(frozen=True)
+class Staged:
+    """A record's state: its declared fields as last applied (or adopted)."""
+
+    kind: str
+    key: str
+    fields: dict[str, Any]
+
+    def to_state(self) -> ResourceState:
+        return ResourceState(f"{self.kind}.{self.key}", self.kind, self.key, fields=self.fields)
+
+
+@dataclass(frozen=True)
 class RefersTo:
     """A field naming a record of another staging kind, which must be declared or exist."""
 
@@ -266,7 +278,7 @@ class Staging:
             )
         declared = next((o for o in ctx.desired.objects if o.address == address), None)
         fields = {k: v for k, v in record.items() if declared is None or k in declared.fields}
-        return ResourceState(address, self.name, key, fields=fields)
+        return Staged(self.name, key, fields).to_state()
 
     def dump(
         self, query: Mapping[str, Any] | None, connections: Connections
@@ -356,9 +368,7 @@ def _resolve_at_apply(values: dict[str, Any], ctx: ApplyContext) -> dict[str, An
 
 
 def _record(change: Change, fields: dict[str, Any], ctx: ApplyContext) -> None:
-    ctx.recorder.put(
-        ResourceState(address=change.address, kind=change.kind, key=change.key, fields=fields)
-    )
+    ctx.recorder.put(Staged(change.kind, change.key, fields).to_state())
 
 
 KINDS = tuple(Staging(row) for row in ROWS)
