@@ -19,15 +19,15 @@ from omicform.kinds.base import ApplyContext as Context
 from omicform.kinds.base import Outcome, payload_of
 from omicform.kinds.nemo_manifests.intents import settle, submission_data
 from omicform.kinds.nemo_manifests.plan import Manifest
+from omicform.kinds.nemo_manifests.record import ManifestRecord
 from omicform.model.plan import Change
 from omicform.services.settings import HttpSettings
-from omicform.state.model import ResourceState
 
 
 def carry_out_manifest(change: Change, ctx: Context) -> Outcome:
     """Submits, adopts or follows one NeMO manifest."""
-    current = ctx.recorder.get(change.address)
-    base = current or ResourceState(change.address, "nemo_manifests", change.key)
+    current = ManifestRecord.from_state(ctx.recorder.get(change.address))
+    base = current or ManifestRecord(change.key)
     planned = payload_of(change, Manifest.from_json, Manifest)
     if change.action in ("no-op", "wait", "adopt"):
         submission = planned.adopt or planned.submission
@@ -35,7 +35,7 @@ def carry_out_manifest(change: Change, ctx: Context) -> Outcome:
             base = base.evolve(submission=submission, pending=None)
             if planned.adopt:
                 base = base.evolve(content_hash=planned.content_hash)
-            ctx.recorder.put(base)
+            ctx.recorder.put(base.to_state())
         if change.action in ("wait", "adopt") and ctx.wait and base.submission:
             return _follow_submission(change, base, ctx)
         return Outcome(change.address, change.action, "done", change.reason)
@@ -59,12 +59,12 @@ def carry_out_manifest(change: Change, ctx: Context) -> Outcome:
 
 def _post_manifest(
     change: Change,
-    base: ResourceState,
+    base: ManifestRecord,
     content: bytes,
     file_name: str,
     content_hash: str,
     ctx: Context,
-) -> ResourceState:
+) -> ManifestRecord:
     nemo = ctx.connections.nemo
     _refuse_beside_unsettled(change, ctx)
     # Log in first: a failure there sends nothing, so it must leave no intent behind.
@@ -78,16 +78,16 @@ def _post_manifest(
         "deadline": (started + _request_span(nemo.settings.http)).isoformat(),
         "content_hash": content_hash,
     }
-    ctx.recorder.put(base.evolve(pending=intent))
+    ctx.recorder.put(base.evolve(pending=intent).to_state())
     try:
         submission_id = nemo.submit(content, file_name)
     except ServiceError as exc:
         if _provably_not_created(exc):
-            ctx.recorder.put(base.evolve(pending=None))
+            ctx.recorder.put(base.evolve(pending=None).to_state())
             raise
         # Outcome unknown: the intent stays, with the end of the request narrowing its window.
         unknown = {**intent, "ended_at": _utcnow().isoformat()}
-        ctx.recorder.put(base.evolve(pending=unknown))
+        ctx.recorder.put(base.evolve(pending=unknown).to_state())
         settled = _settle_now(change, base.evolve(content_hash=content_hash), unknown, ctx)
         if settled is not None:
             return settled
@@ -111,13 +111,13 @@ def _post_manifest(
             "creation": started.isoformat(),
         },
     )
-    ctx.recorder.put(recorded)
+    ctx.recorder.put(recorded.to_state())
     return recorded
 
 
 def _settle_now(
-    change: Change, base: ResourceState, intent: dict[str, Any], ctx: Context
-) -> ResourceState | None:
+    change: Change, base: ManifestRecord, intent: dict[str, Any], ctx: Context
+) -> ManifestRecord | None:
     """Right after an unclear answer, adopts the submission if NeMO's history shows it
     beyond doubt; otherwise the intent stays for the next plan.
 
@@ -132,7 +132,7 @@ def _settle_now(
     if settled["doubts"] or len(settled["candidates"]) != 1:
         return None
     recorded = base.evolve(pending=None, submission=settled["candidates"][0])
-    ctx.recorder.put(recorded)
+    ctx.recorder.put(recorded.to_state())
     return recorded
 
 
@@ -172,7 +172,7 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _follow_submission(change: Change, resource: ResourceState, ctx: Context) -> Outcome:
+def _follow_submission(change: Change, resource: ManifestRecord, ctx: Context) -> Outcome:
     nemo = ctx.connections.nemo
     submission_id = str((resource.submission or {})["id"])
     deadline = time.monotonic() + ctx.wait_timeout
@@ -181,7 +181,7 @@ def _follow_submission(change: Change, resource: ResourceState, ctx: Context) ->
         found = nemo.get_submission(submission_id)
         data = submission_data(found)
         resource = resource.evolve(submission=data)
-        ctx.recorder.put(resource)
+        ctx.recorder.put(resource.to_state())
         if found.next_step != last_step:
             last_step = found.next_step
             ctx.progress(

@@ -22,12 +22,12 @@ from omicform.kinds.base import (
 from omicform.kinds.nemo_manifests.apply import carry_out_manifest
 from omicform.kinds.nemo_manifests.files import check_manifests
 from omicform.kinds.nemo_manifests.plan import (
-    NAME,
     Manifest,
     one_intent_at_a_time,
     plan_manifest,
 )
 from omicform.kinds.nemo_manifests.read import read_submissions
+from omicform.kinds.nemo_manifests.record import NAME
 from omicform.kinds.nemo_manifests.status import adopt_submission, steps_table
 from omicform.model.plan import Change, Payload
 from omicform.state.model import ResourceState

@@ -9,10 +9,9 @@ from typing import Any
 from omicform.desired.model import NemoManifest
 from omicform.kinds.base import PlanContext
 from omicform.kinds.nemo_manifests.files import ManifestFile
+from omicform.kinds.nemo_manifests.record import NAME, ManifestRecord
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change
 from omicform.state.model import ResourceState, State
-
-NAME = "nemo_manifests"
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def plan_manifest(item: NemoManifest, ctx: PlanContext) -> Change:
     ctx.warnings.extend(
         f"{w.location(str(item.path))}: {w.message}" for w in manifest.report.warnings
     )
-    resource = ctx.state.get(item.address)
+    resource = ManifestRecord.from_state(ctx.state.get(item.address))
     remote = ctx.snapshot.get(item.address)
     submission = dict(resource.submission or {}) if resource else {}
     if remote is not None and remote.data is not None and "submission" in remote.data:

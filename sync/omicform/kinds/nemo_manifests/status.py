@@ -10,7 +10,7 @@ from omicform.errors import ConfigError
 from omicform.kinds.base import AdoptContext
 from omicform.kinds.nemo_manifests.files import read_manifest
 from omicform.kinds.nemo_manifests.intents import submission_data
-from omicform.kinds.nemo_manifests.plan import NAME
+from omicform.kinds.nemo_manifests.record import NAME, ManifestRecord
 from omicform.model.render import printable
 from omicform.services.nemo import STEP_NAMES, Submission
 from omicform.state.model import ResourceState, State
@@ -26,9 +26,7 @@ def adopt_submission(key: str, remote_id: str | None, ctx: AdoptContext) -> Reso
     submission = ctx.connections.nemo.get_submission(remote_id)
     item = next((m for m in ctx.desired.manifests if m.address == address), None)
     content_hash = read_manifest(item).content_hash if item is not None else None
-    return ResourceState(
-        address, NAME, key, content_hash=content_hash, submission=submission_data(submission)
-    )
+    return ManifestRecord(key, content_hash, submission_data(submission)).to_state()
 
 
 def _refuse_claimed(state: State, address: str, remote_id: str | None) -> None:
