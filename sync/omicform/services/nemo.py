@@ -312,7 +312,8 @@ class NemoService:
 
 
 def _refusal_or_success(status: int) -> bool:
-    return 200 <= status < 300 or (400 <= status < 500 and status not in (408, 429))
+    # 404/405 mean a wrong login URL, not wrong credentials: that error names the URL setting.
+    return 200 <= status < 300 or (400 <= status < 500 and status not in (404, 405, 408, 429))
 
 
 def _json_id(content: bytes) -> str | None:
