@@ -15,9 +15,7 @@ import omicform
 
 ROOT = Path(omicform.__file__).parent
 LOWER = {"desired", "model", "state", "services", "diff", "checks"}
-# Known exceptions, each to be removed: the secret-shaped names are shared by the config
-# check and the recording scrubber, and live in services/ for now.
-KNOWN = {("omicform.desired.settings", "omicform.services.redact")}
+KNOWN: set[tuple[str, str]] = set()  # known exceptions: none
 
 
 def _imports() -> Iterator[tuple[str, str]]:

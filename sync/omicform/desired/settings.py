@@ -7,7 +7,7 @@ from typing import Any
 from omicform.desired.model import NemoServiceConfig, NmdcServiceConfig, ServiceConfig
 from omicform.desired.yamlfile import LineMap
 from omicform.errors import ConfigError
-from omicform.services.redact import SECRET_NAMES as SECRET_NAMES  # refused in services:
+from omicform.secret_names import SECRET_NAMES as SECRET_NAMES  # refused in services:
 
 
 def load_services(section: LineMap, file: str) -> ServiceConfig:

@@ -5,8 +5,9 @@ hold it: a token request comes back URL- or form-encoded, a JSON login JSON-esca
 Basic header base64-encoded, an HTML error page HTML-escaped, a Python service's message as
 a repr. So each secret is searched for in all of those forms at once.
 
-It also names, once, the fields that hold a secret (`SECRET_NAMES`): a config file may not
-set them under `services:`, and a recording writes them only as a redaction marker.
+It also re-exports the fields that hold a secret (`SECRET_NAMES`, stated once in
+`omicform.secret_names`): a config file may not set them under `services:`, and a recording
+writes them only as a redaction marker.
 """
 
 from __future__ import annotations
@@ -16,25 +17,11 @@ import html
 import json
 import re
 from collections.abc import Callable, Iterable
-from typing import Final
 from urllib.parse import quote, quote_plus
 
-MASK = "***"
+from omicform.secret_names import SECRET_NAMES as SECRET_NAMES  # re-exported: one list
 
-# Field names that mean a secret, wherever they appear: refused anywhere under `services:`
-# of a config file (case-insensitively), scrubbed from JSON, form and query of recordings.
-SECRET_NAMES: Final = frozenset(
-    {
-        "access_token",
-        "api_key",
-        "client_secret",
-        "jwt",
-        "password",
-        "refresh_token",
-        "secret",
-        "token",
-    }
-)
+MASK = "***"
 
 # A base64 fragment shorter than this could match unrelated text (ids, hashes), so a short
 # secret is only hidden where it is encoded on its own, not inside a longer base64 stream.
