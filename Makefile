@@ -37,6 +37,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check sync tests
 	$(BIN)/ruff format --check sync tests
 	$(BIN)/mypy -p omicform
+	$(BIN)/lint-imports  # imports point down only: [tool.importlinter] in pyproject.toml
 
 # Regenerates generated/ from specs/ with the pinned openapi-python-client and ruff.
 generate: $(STAMP)
