@@ -17,6 +17,7 @@ from omicform.desired.documents import sha256
 from omicform.errors import OmicformError, OutcomeUnknown, ServiceError, ServiceUnreachable
 from omicform.kinds.base import ApplyContext as Context
 from omicform.kinds.base import Outcome, payload_of
+from omicform.kinds.nemo_manifests.guidance import guidance_for
 from omicform.kinds.nemo_manifests.intents import settle, submission_data
 from omicform.kinds.nemo_manifests.plan import Manifest
 from omicform.kinds.nemo_manifests.record import ManifestRecord
@@ -192,21 +193,17 @@ def _follow_submission(change: Change, resource: ManifestRecord, ctx: Context) -
                 return Outcome(
                     change.address, change.action, "done", f"submission {submission_id} complete"
                 )
-            failed = found.failed_step
-            what = f"{failed.name}: {failed.msg}" if failed else "a step failed"
             return Outcome(
-                change.address,
-                change.action,
-                "failed",
-                f"submission {submission_id} failed at {what}",
+                change.address, change.action, "failed", guidance_for(data) or "a step failed"
             )
         if time.monotonic() >= deadline:
+            todo = guidance_for(data)
             return Outcome(
                 change.address,
                 change.action,
                 "done",
                 f"submission {submission_id} still at {found.next_step}; "
-                "`omicform status` follows it",
+                "`omicform status` follows it" + (f". {todo}" if todo else ""),
             )
         ctx.sleep(ctx.poll_interval)
         if ctx.stop.is_set():

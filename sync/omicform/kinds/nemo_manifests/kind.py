@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rich.table import Table
+from rich.console import RenderableType
 
 from omicform.connections import Connections
 from omicform.desired.model import DesiredState, NemoManifest
@@ -28,7 +28,7 @@ from omicform.kinds.nemo_manifests.plan import (
 )
 from omicform.kinds.nemo_manifests.read import read_submissions
 from omicform.kinds.nemo_manifests.record import NAME
-from omicform.kinds.nemo_manifests.status import adopt_submission, steps_table
+from omicform.kinds.nemo_manifests.status import adopt_submission, steps_with_guidance
 from omicform.model.plan import Change, Payload
 from omicform.state.model import ResourceState
 
@@ -76,12 +76,12 @@ class NemoManifests:
     ) -> dict[str, dict[str, Any]]:
         raise not_dumpable(NAME)
 
-    def status(self, resource: ResourceState, connections: Connections) -> Table | None:
-        """The submission's six steps, as NeMO reports them now."""
+    def status(self, resource: ResourceState, connections: Connections) -> RenderableType | None:
+        """The submission's six steps, as NeMO reports them now, and what to do next."""
         if not resource.submission:
             return None
         found = connections.nemo.get_submission(str(resource.submission["id"]))
-        return steps_table(resource.address, found)
+        return steps_with_guidance(resource.address, found)
 
 
 KIND = NemoManifests()

@@ -9,6 +9,7 @@ from typing import Any
 from omicform.desired.model import NemoManifest
 from omicform.kinds.base import PlanContext
 from omicform.kinds.nemo_manifests.files import ManifestFile
+from omicform.kinds.nemo_manifests.guidance import guidance_for
 from omicform.kinds.nemo_manifests.record import NAME, ManifestRecord
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change
 from omicform.state.model import ResourceState, State
@@ -114,22 +115,12 @@ def _follow(
     if state_name == "in-progress":
         step = submission.get("next_step") or "manifest_validated"
         why = f"submission {submission.get('id')} is at step {step}"
+        todo = guidance_for(submission)  # at upload_complete: the upload NeMO waits for
+        if todo:
+            why = f"{why}. {todo}"
         return Change(**base, action=Action.WAIT, reason=why, before=before, after=current)
     if state_name == "error":
-        failed: dict[str, Any] = next(
-            (s for s in submission.get("steps", []) if not s.get("success")), {}
-        )
-        step, msg = failed.get("name", "?"), failed.get("msg") or ""
-        if step == "manifest_validated":
-            why = (
-                f"NeMO rejected the manifest: {msg}. "
-                "Fix the file; the changed manifest will be resubmitted"
-            )
-        else:
-            why = (
-                f"submission {submission.get('id')} failed at {step}: {msg}. "
-                "NeMO staff resolve failures after validation"
-            )
+        why = guidance_for(submission) or f"submission {submission.get('id')} failed"
         return Change(**base, action=Action.BLOCKED, reason=why, before=before, after=current)
     return Change(**base, action=Action.NO_OP, before=before, after=current)
 

@@ -3,12 +3,14 @@ without omicform (or by an interrupted apply), and showing a submission step by 
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from omicform.errors import ConfigError
 from omicform.kinds.base import AdoptContext
 from omicform.kinds.nemo_manifests.files import read_manifest
+from omicform.kinds.nemo_manifests.guidance import guidance_for
 from omicform.kinds.nemo_manifests.intents import submission_data
 from omicform.kinds.nemo_manifests.record import NAME, ManifestRecord
 from omicform.model.render import printable
@@ -64,3 +66,12 @@ def steps_table(address: str, found: Submission) -> Table:
                 name, result, Text(printable(step.date or "")), Text(printable(step.msg or ""))
             )
     return table
+
+
+def steps_with_guidance(address: str, found: Submission) -> RenderableType:
+    """The steps table, then what the user does next when it is up to them."""
+    table = steps_table(address, found)
+    todo = guidance_for(submission_data(found))
+    if not todo:
+        return table
+    return Group(table, Text.assemble(("next: ", "bold"), printable(todo)))
