@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -22,9 +21,10 @@ from omicform.cli.common import (
     verbose_option,
     workspace,
 )
+from omicform.cli.formats import append_step_summary, format_options, print_plan
+from omicform.cli.missing_state import warn_if_no_state
 from omicform.connections import Connections
 from omicform.engine.workspace import save_plan
-from omicform.model.render import render_plan
 from omicform.services.recording import recording
 
 
@@ -34,9 +34,7 @@ from omicform.services.recording import recording
 @click.option(
     "-out", "--out", "out", type=click.Path(path_type=Path), help="Save the plan to apply it later."
 )
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print the plan as JSON (format_version 1.0)."
-)
+@format_options
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes, 0 when none."
 )
@@ -55,9 +53,9 @@ from omicform.services.recording import recording
 @handles_errors
 def plan_command(
     config: Path,
-    state_path: Path | None,
+    state_path: Path | str | None,
     out: Path | None,
-    as_json: bool,
+    output_format: str,
     detailed_exitcode: bool,
     targets: tuple[str, ...],
     refresh_only: bool,
@@ -74,10 +72,19 @@ def plan_command(
       omicform plan -f config/ -out plan.json
       omicform plan --detailed-exitcode   # in CI: 2 means changes, 1 an error
       omicform plan -target=jgi_samples.f1 --full
+      omicform plan --format markdown > plan.md   # for a pull-request comment
+
+    In a GitHub Actions job (GITHUB_STEP_SUMMARY set) the plan is also added, as
+    Markdown, to the job's summary page.
     """
     setup_logging(verbose)
     ws = workspace(config, state_path)
     desired = ws.desired()
+    store = ws.store(desired)
+    try:
+        warn_if_no_state(store)
+    finally:
+        store.close()
     with (
         recording(record, replay),
         Connections(desired.services, replaying=replay is not None) as connections,
@@ -88,12 +95,10 @@ def plan_command(
         )
     if out is not None:
         save_plan(plan, out)
-    if as_json:
-        sys.stdout.write(json.dumps(plan.to_json(), indent=2) + "\n")
-    else:
-        console().print(render_plan(plan, full=full), end="")
-        if out is not None:
-            console().print(f"\nSaved the plan to {out}. Apply it with: omicform apply {out}")
+    print_plan(plan, output_format, full=full)
+    if out is not None and output_format == "text":
+        console().print(f"\nSaved the plan to {out}. Apply it with: omicform apply {out}")
+    append_step_summary(plan)
     if detailed_exitcode and plan.has_changes:
         sys.exit(EXIT_CHANGES)
     sys.exit(EXIT_OK)
