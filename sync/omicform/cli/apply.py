@@ -26,6 +26,7 @@ from omicform.cli.common import (
     workspace,
 )
 from omicform.cli.interrupt import EXIT_INTERRUPTED, brake
+from omicform.cli.missing_state import warn_if_no_state
 from omicform.connections import Connections
 from omicform.engine.executor import ApplyOptions, ApplyResult, apply_plan
 from omicform.engine.freshness import check_fresh
@@ -106,6 +107,7 @@ def apply_command(
         ws = workspace(config, state_path)
     desired = ws.desired()
     store = ws.store(desired)
+    warn_if_no_state(store)
     options = ApplyOptions(parallelism=parallelism, wait=wait, wait_timeout=wait_timeout)
     lock = StateLock(store.path, operation="apply", wait=lock_timeout)
     with (

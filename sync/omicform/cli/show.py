@@ -16,9 +16,10 @@ from omicform.cli.common import (
     state_option,
     workspace,
 )
+from omicform.cli.formats import format_options, print_plan
 from omicform.engine.workspace import load_plan
 from omicform.errors import OmicformError
-from omicform.model.render import printable, render_plan
+from omicform.model.render import printable
 
 
 class NoState(OmicformError):
@@ -29,26 +30,28 @@ class NoState(OmicformError):
 @click.argument("plan_file", required=False, type=click.Path(path_type=Path))
 @config_option
 @state_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@format_options
 @detail_option
 @handles_errors
 def show_command(
-    plan_file: Path | None, config: Path, state_path: Path | None, as_json: bool, full: bool | None
+    plan_file: Path | None,
+    config: Path,
+    state_path: Path | None,
+    output_format: str,
+    full: bool | None,
 ) -> None:
     """Show a saved plan, or (without PLAN) the current state.
 
     \b
     Examples:
       omicform show plan.json
+      omicform show --format markdown plan.json > plan.md
       omicform show --json | jq '.resources[].address'
     """
     if plan_file is not None:
-        plan = load_plan(plan_file)
-        if as_json:
-            sys.stdout.write(json.dumps(plan.to_json(), indent=2) + "\n")
-        else:
-            console().print(render_plan(plan, full=full), end="")
+        print_plan(load_plan(plan_file), output_format, full=full)
         return
+    as_json = output_format == "json"  # the state has a text and a JSON form
     store = workspace(config, state_path).store()
     if not store.path.exists() and not store.journal_path.exists():
         # Loading would make up a fresh lineage for a state that does not exist. "Nothing"
