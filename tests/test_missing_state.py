@@ -52,3 +52,15 @@ def test_plan_and_apply_without_state_warn_and_ci_is_told_to_commit_it(tmp_path:
     assert pinned.returncode == 1
     assert "Warning: no state found" not in pinned.stderr
     assert "is missing" in pinned.stderr
+
+
+def test_the_markdown_for_a_pull_request_carries_the_warning(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    with run_sandbox(validation_seconds=0, step_seconds=0, run_seconds=0) as sandbox:
+        config(tmp_path, samples=0, manifests=0, tasks=1)
+        env = {**sandbox.env, "CI": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+        planned = run("plan", "--format", "markdown", cwd=tmp_path, env=env)
+    assert planned.returncode == 0, planned.stderr
+    for text in (planned.stdout, summary.read_text()):
+        assert "> **Warning:** no state found" in text
+        assert "In CI\\: commit omicform.state.json and omicform.lineage" in text

@@ -7,7 +7,7 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -45,16 +45,22 @@ def format_options(func: F) -> F:
     return resolved  # type: ignore[return-value]
 
 
-def print_plan(plan: Plan, output_format: str, *, full: bool | None) -> None:
+def print_plan(
+    plan: Plan, output_format: str, *, full: bool | None, notes: Sequence[str] = ()
+) -> None:
+    """Writes `plan` to stdout; `notes` (the run's warnings) go into the Markdown only, as
+    the text and JSON forms leave them on stderr."""
     if output_format == "json":
         sys.stdout.write(json.dumps(plan.to_json(), indent=2) + "\n")
     elif output_format == "markdown":
-        sys.stdout.write(render_markdown(plan))
+        sys.stdout.write(render_markdown(plan, notes=notes))
     else:
         console().print(render_plan(plan, full=full), end="")
 
 
-def append_step_summary(plan: Plan, env: dict[str, str] | None = None) -> None:
+def append_step_summary(
+    plan: Plan, env: Mapping[str, str] | None = None, *, notes: Sequence[str] = ()
+) -> None:
     """In a GitHub Actions job (GITHUB_STEP_SUMMARY set), appends the plan as Markdown to the
     job's summary page. A summary that cannot be written is a warning, never a failure."""
     target = (os.environ if env is None else env).get(STEP_SUMMARY, "")
@@ -62,7 +68,7 @@ def append_step_summary(plan: Plan, env: dict[str, str] | None = None) -> None:
         return
     try:
         with Path(target).open("a", encoding="utf-8") as summary:
-            summary.write(render_markdown(plan) + "\n")
+            summary.write(render_markdown(plan, notes=notes) + "\n")
     except OSError as exc:
         console(stderr=True).print(
             f"Warning: the plan could not be added to {STEP_SUMMARY} ({exc.strerror}).",

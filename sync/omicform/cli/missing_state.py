@@ -36,8 +36,10 @@ def missing_state_warning(store: StateBackend, env: Mapping[str, str] | None = N
     return "\n  ".join(lines)
 
 
-def warn_if_no_state(store: StateBackend) -> None:
-    """Prints the warning on stderr when there is no state (see `missing_state_warning`)."""
+def warn_if_no_state(store: StateBackend) -> str:
+    """Prints the warning on stderr when there is no state (see `missing_state_warning`),
+    and returns it ("" when there is state)."""
     warning = missing_state_warning(store)
     if warning:
         console(stderr=True).print(Text.assemble(("Warning: ", "bold yellow"), warning))
+    return warning

@@ -82,7 +82,7 @@ def plan_command(
     desired = ws.desired()
     store = ws.store(desired)
     try:
-        warn_if_no_state(store)
+        no_state = warn_if_no_state(store)
     finally:
         store.close()
     with (
@@ -95,10 +95,11 @@ def plan_command(
         )
     if out is not None:
         save_plan(plan, out)
-    print_plan(plan, output_format, full=full)
+    notes = [" ".join(no_state.split())] if no_state else []
+    print_plan(plan, output_format, full=full, notes=notes)
     if out is not None and output_format == "text":
         console().print(f"\nSaved the plan to {out}. Apply it with: omicform apply {out}")
-    append_step_summary(plan)
+    append_step_summary(plan, notes=notes)
     if detailed_exitcode and plan.has_changes:
         sys.exit(EXIT_CHANGES)
     sys.exit(EXIT_OK)

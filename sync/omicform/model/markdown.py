@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, Plan
@@ -58,12 +59,13 @@ def _value(value: Any) -> str:
     return escape(shown)
 
 
-def render_markdown(plan: Plan, *, title: str = "omicform plan") -> str:
+def render_markdown(plan: Plan, *, title: str = "omicform plan", notes: Sequence[str] = ()) -> str:
     """The plan as Markdown: a table of counts, then each kind's changes in a table of its
     own (folded in `<details>` past DETAILS_OVER rows). A plan too long for a comment is
-    counted by kind and action instead."""
+    counted by kind and action instead. `notes` are warnings of the run that made the plan
+    (no state found), shown first like the plan's own."""
     visible = [c for c in plan.changes if c.action is not Action.NO_OP]
-    head = _head(plan, title, visible)
+    head = _head(plan, title, visible, notes)
     if not visible:
         return head + "**No changes.** The remote objects match the desired state.\n"
     body = "".join(_kind_section(kind, changes) for kind, changes in _by_kind(visible))
@@ -72,9 +74,9 @@ def render_markdown(plan: Plan, *, title: str = "omicform plan") -> str:
     return head + body
 
 
-def _head(plan: Plan, title: str, visible: list[Change]) -> str:
+def _head(plan: Plan, title: str, visible: list[Change], notes: Sequence[str]) -> str:
     lines = [MARKER, f"### {escape(title)}", ""]
-    for warning in plan.warnings:
+    for warning in (*notes, *plan.warnings):
         lines += [f"> **Warning:** {escape(warning)}", ""]
     if plan.refresh_only:
         lines += ["_Refresh only: apply will record what was read and change nothing remote._"]
