@@ -22,7 +22,6 @@ from omicform.connections import Connections
 from omicform.engine.registry import KINDS, kind_named
 from omicform.errors import ConfigError
 from omicform.kinds.base import AdoptContext
-from omicform.state.lock import StateLock
 
 
 @click.command("import")
@@ -33,7 +32,7 @@ from omicform.state.lock import StateLock
 @verbose_option
 @handles_errors
 def import_command(
-    address: str, remote_id: str | None, config: Path, state_path: Path | None, verbose: int
+    address: str, remote_id: str | None, config: Path, state_path: Path | str | None, verbose: int
 ) -> None:
     """Adopt an existing remote object into state under ADDRESS.
 
@@ -50,7 +49,7 @@ def import_command(
     ws = workspace(config, state_path)
     desired = ws.desired()
     store = ws.store(desired)
-    with StateLock(store.path, operation="import"), Connections(desired.services) as connections:
+    with store.lock("import"), Connections(desired.services) as connections:
         state = store.load()
         found = kind_named(kind)
         if found is None:

@@ -36,9 +36,8 @@ from omicform.kinds.base import Outcome
 from omicform.model.plan import Plan
 from omicform.model.render import printable, render_plan
 from omicform.services.recording import recording
-from omicform.state.lock import StateLock
+from omicform.state.backends import StateBackend
 from omicform.state.model import State
-from omicform.state.store import StateStore
 
 RESULT_STYLE = {"done": "green", "failed": "red", "unknown": "yellow", "skipped": "dim"}
 
@@ -75,7 +74,7 @@ RESULT_STYLE = {"done": "green", "failed": "red", "unknown": "yellow", "skipped"
 def apply_command(
     plan_file: Path | None,
     config: Path,
-    state_path: Path | None,
+    state_path: Path | str | None,
     auto_approve: bool,
     parallelism: int,
     targets: tuple[str, ...],
@@ -109,7 +108,7 @@ def apply_command(
     store = ws.store(desired)
     warn_if_no_state(store)
     options = ApplyOptions(parallelism=parallelism, wait=wait, wait_timeout=wait_timeout)
-    lock = StateLock(store.path, operation="apply", wait=lock_timeout)
+    lock = store.lock("apply", wait=lock_timeout)
     with (
         lock,
         recording(record, replay),
@@ -148,7 +147,7 @@ def _confirm() -> bool:
 
 
 def _record_refresh(
-    plan: Plan, state: State, store: StateStore, connections: Connections, options: ApplyOptions
+    plan: Plan, state: State, store: StateBackend, connections: Connections, options: ApplyOptions
 ) -> None:
     """No changes: still record adoptions and refreshed statuses, quietly."""
     apply_plan(plan, state, store, connections, options)
@@ -157,7 +156,7 @@ def _record_refresh(
 def _run(
     plan: Plan,
     state: State,
-    store: StateStore,
+    store: StateBackend,
     connections: Connections,
     options: ApplyOptions,
     stop: threading.Event,

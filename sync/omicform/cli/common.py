@@ -17,6 +17,7 @@ from rich.text import Text
 
 from omicform.engine.workspace import Workspace
 from omicform.errors import OmicformError
+from omicform.state.backends import is_postgres_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,13 +77,21 @@ def config_option(func: F) -> F:
     )(func)
 
 
+def _state_location(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> Path | str | None:
+    return value if value is None or is_postgres_url(value) else Path(value)
+
+
 def state_option(func: F) -> F:
     return click.option(
         "--state",
         "state_path",
-        type=click.Path(path_type=Path),
         default=None,
-        help="State file (default: omicform.state.json beside the config).",
+        metavar="PATH|URL",
+        callback=_state_location,
+        help="State file, or a postgresql:// URL (default: omicform.state.json beside the "
+        "config). A URL with a password is better kept in OMICFORM_STATE_URL.",
     )(func)
 
 
@@ -130,7 +139,7 @@ def cassette_options(func: F) -> F:
     )(func)
 
 
-def workspace(config: Path, state_path: Path | None) -> Workspace:
+def workspace(config: Path, state_path: Path | str | None) -> Workspace:
     return Workspace(config=config, state_path=state_path)
 
 

@@ -36,7 +36,7 @@ class NoState(OmicformError):
 def show_command(
     plan_file: Path | None,
     config: Path,
-    state_path: Path | None,
+    state_path: Path | str | None,
     output_format: str,
     full: bool | None,
 ) -> None:
@@ -53,13 +53,13 @@ def show_command(
         return
     as_json = output_format == "json"  # the state has a text and a JSON form
     store = workspace(config, state_path).store()
-    if not store.path.exists() and not store.journal_path.exists():
+    if not store.exists():
         # Loading would make up a fresh lineage for a state that does not exist. "Nothing"
         # is an answer for people (exit 0); a script asking for JSON gets an error instead.
-        where = f"{store.path} does not exist yet (`omicform apply` creates it)"
+        where = f"{store.describe()} does not exist yet (`omicform apply` creates it)"
         if as_json:
             raise NoState(f"no state: {where}", hint="-f or --state point at another.")
-        console().print(f"No state: {printable(str(store.path))} does not exist yet.")
+        console().print(f"No state: {printable(store.describe())} does not exist yet.")
         console().print("`omicform apply` creates it; -f or --state point at another.")
         return
     state = store.load()

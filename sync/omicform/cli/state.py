@@ -9,12 +9,12 @@ from pathlib import Path
 import click
 
 from omicform.cli.common import F, config_option, console, handles_errors, state_option, workspace
+from omicform.cli.state_transfer import pull_command, push_command
 from omicform.errors import ConfigError
-from omicform.state.lock import StateLock
-from omicform.state.store import StateStore
+from omicform.state.backends import StateBackend
 
 
-def _store(state_path: Path | None, config: Path) -> StateStore:
+def _store(state_path: Path | str | None, config: Path) -> StateBackend:
     return workspace(config, state_path).store()
 
 
@@ -38,7 +38,7 @@ def state_group() -> None:
 @state_group.command("list")
 @_state_option
 @handles_errors
-def state_list(state_path: Path | None, config: Path) -> None:
+def state_list(state_path: Path | str | None, config: Path) -> None:
     """List the addresses in state.
 
     \b
@@ -53,7 +53,7 @@ def state_list(state_path: Path | None, config: Path) -> None:
 @click.argument("address")
 @_state_option
 @handles_errors
-def state_show(address: str, state_path: Path | None, config: Path) -> None:
+def state_show(address: str, state_path: Path | str | None, config: Path) -> None:
     """Show one address's state as JSON.
 
     \b
@@ -70,7 +70,7 @@ def state_show(address: str, state_path: Path | None, config: Path) -> None:
 @click.argument("address")
 @_state_option
 @handles_errors
-def state_forget(address: str, state_path: Path | None, config: Path) -> None:
+def state_forget(address: str, state_path: Path | str | None, config: Path) -> None:
     """Drop ADDRESS from state; nothing remote changes.
 
     \b
@@ -78,7 +78,7 @@ def state_forget(address: str, state_path: Path | None, config: Path) -> None:
       omicform state forget nemo_manifests.old_run
     """
     store = _store(state_path, config)
-    with StateLock(store.path, operation="state forget"):
+    with store.lock("state forget"):
         state = store.load()
         if state.get(address) is None:
             raise ConfigError(
@@ -91,7 +91,7 @@ def state_forget(address: str, state_path: Path | None, config: Path) -> None:
 @state_group.command("adopt")
 @_state_option
 @handles_errors
-def state_adopt(state_path: Path | None, config: Path) -> None:
+def state_adopt(state_path: Path | str | None, config: Path) -> None:
     """Make this state file the one this config's state is (pins its lineage).
 
     omicform refuses a state file whose lineage differs from the one recorded beside the
@@ -104,10 +104,11 @@ def state_adopt(state_path: Path | None, config: Path) -> None:
       omicform state adopt --state restored.state.json
     """
     store = _store(state_path, config)
-    with StateLock(store.path, operation="state adopt"):
-        if not store.path.exists():
+    with store.lock("state adopt"):
+        if not store.exists():
             raise ConfigError(
-                "there is no state file to adopt", file=str(store.path), hint="Pass --state PATH."
+                f"there is no state to adopt: {store.describe()} does not exist",
+                hint="Pass --state PATH or URL.",
             )
         state = store.load(check_pin=False)
         before = store.adopt(state)
@@ -118,3 +119,7 @@ def state_adopt(state_path: Path | None, config: Path) -> None:
             f"This config's state is now lineage {state.lineage} (was {before}); "
             f"commit {store.pin} with the state."
         )
+
+
+state_group.add_command(pull_command)
+state_group.add_command(push_command)

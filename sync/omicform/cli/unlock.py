@@ -15,7 +15,8 @@ from omicform.cli.common import (
     workspace,
 )
 from omicform.errors import ConfigError
-from omicform.state.lock import StateLock, force_unlock, live_local_holder
+from omicform.state.lock import live_local_holder
+from omicform.state.store import StateStore
 
 
 @click.command("force-unlock")
@@ -26,7 +27,9 @@ from omicform.state.lock import StateLock, force_unlock, live_local_holder
 )
 @click.option("--yes", is_flag=True, help="With --force: do not ask for confirmation.")
 @handles_errors
-def force_unlock_command(config: Path, state_path: Path | None, force: bool, yes: bool) -> None:
+def force_unlock_command(
+    config: Path, state_path: Path | str | None, force: bool, yes: bool
+) -> None:
     """Remove the state lock left by a run that is gone.
 
     A lock whose holder is still running on this host is refused: two applies at once can
@@ -38,10 +41,13 @@ def force_unlock_command(config: Path, state_path: Path | None, force: bool, yes
       omicform force-unlock -f omicform.yaml
       omicform force-unlock --force   # the holder is alive, and you are sure (asks first)
     """
-    path = workspace(config, state_path).store().path
-    if force and live_local_holder(StateLock(path, operation="force-unlock").holder()):
+    store = workspace(config, state_path).store()
+    holder = store.holder()
+    # A PostgreSQL lock exists only while its holder's session is open: any holder is alive.
+    alive = holder is not None and (not isinstance(store, StateStore) or live_local_holder(holder))
+    if force and alive:
         _confirm(yes)
-    holder = force_unlock(path, force=force)
+    holder = store.force_unlock(force=force)
     if holder is None:
         console().print("The state was not locked.")
     else:

@@ -27,8 +27,8 @@ from omicform.kinds.base import ApplyContext, Outcome
 from omicform.model.plan import WRITES_REMOTE, Action, Change, Plan
 from omicform.services.ratelimit import RateLimiter
 from omicform.services.transport import ServiceTransport
+from omicform.state.backends import StateBackend
 from omicform.state.model import State
-from omicform.state.store import StateStore
 
 RESULTS = ("done", "failed", "unknown", "skipped")
 NOT_STARTED = "not started"  # an outcome for a change the interrupt caught before it began
@@ -76,7 +76,7 @@ class ApplyResult:
 def apply_plan(
     plan: Plan,
     state: State,
-    store: StateStore,
+    store: StateBackend,
     connections: Connections,
     options: ApplyOptions = ApplyOptions(),
     *,

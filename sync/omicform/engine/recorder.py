@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+from omicform.state.backends import StateBackend
 from omicform.state.model import ResourceState, State
-from omicform.state.store import StateStore
 
 
 def now() -> str:
@@ -16,7 +16,7 @@ def now() -> str:
 class StateRecorder:
     """Thread-safe: workers record results; each call is one atomic state write."""
 
-    def __init__(self, store: StateStore, state: State) -> None:
+    def __init__(self, store: StateBackend, state: State) -> None:
         self._store = store
         # Before any request: an unwritable state fails now, not after a create.
         self._state = store.begin(state)
@@ -53,6 +53,6 @@ class StateRecorder:
     def checkpoint(self) -> None:
         """Folds the journal into a fresh snapshot (the end of an apply)."""
         with self._lock:
-            if self._store.journal_path.exists():
+            if self._store.has_journal():
                 self._state = self._store.save(self._state)
             self._store.close()
