@@ -1,8 +1,9 @@
 """omicform from Python: desired state computed from records, planned and applied.
 
 People compute their records in Python (a pandas script, a Dagster job). This example takes
-such records (a list of dicts, as `DataFrame.to_dict("records")` gives), writes them where
-omicform's loader reads them (a TSV beside a YAML config, in a work folder), then plans,
+such records (a list of dicts, as `DataFrame.to_dict("records")` gives) and the rest of the
+config as a mapping, builds the desired state from them with `workspace_from_records` (the
+same checks as omicform's files, a problem named by record index and field), then plans,
 applies, and prints the summary. Run it twice: the second run changes nothing.
 
 Against the sandbox (see docs/sandbox.md and docs/python-api.md): start it in one shell
@@ -20,14 +21,18 @@ Exit status: 0 when everything planned was applied (or nothing was to do), 1 oth
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from omicform import ApplyOptions, Connections, OmicformError, Workspace, apply_plan
+from omicform import (
+    ApplyOptions,
+    Connections,
+    OmicformError,
+    Workspace,
+    apply_plan,
+    workspace_from_records,
+)
 
 PROJECT = "soil-metagenomes-2024"
 
@@ -60,16 +65,10 @@ def globus_task_records() -> list[dict[str, Any]]:
     ]
 
 
-def write_config(workdir: Path, samples: list[dict[str, Any]], tasks: list[dict[str, Any]]) -> Path:
-    """The records as omicform's loader reads them: samples as a TSV table (`from:`), the
-    rest inline in the YAML config. Returns the config's path."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    with (workdir / "samples.tsv").open("w", newline="", encoding="utf-8") as table:
-        writer = csv.DictWriter(table, fieldnames=list(samples[0]), delimiter="\t")
-        writer.writeheader()
-        writer.writerows(samples)
+def workspace(workdir: Path) -> Workspace:
+    """The desired state: the config as a mapping, the samples as records. The work folder
+    keeps what the loader reads (omicform.yaml, jgi_samples.records.tsv) and the state."""
     document = {
-        "omicform": 1,
         "services": {
             "nmdc": {"client_id_env": "NMDC_CLIENT_ID", "client_secret_env": "NMDC_CLIENT_SECRET"}
         },
@@ -80,17 +79,18 @@ def write_config(workdir: Path, samples: list[dict[str, Any]], tasks: list[dict[
                 "nmdc_study_id": "nmdc:sty-11-28tm5d36",
             }
         },
-        "jgi_samples": {"defaults": {"sequencing_project_name": PROJECT}, "from": "samples.tsv"},
-        "globus_tasks": {t["task_id"]: {"task_status": t["task_status"]} for t in tasks},
+        "jgi_samples": {"defaults": {"sequencing_project_name": PROJECT}},
     }
-    config = workdir / "omicform.yaml"
-    config.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    return config
+    tasks = globus_task_records()
+    return workspace_from_records(
+        workdir,
+        document=document,
+        tables={"jgi_samples": sample_records(), "globus_tasks": tasks},
+    )
 
 
 def run(workdir: Path) -> int:
-    config = write_config(workdir, sample_records(), globus_task_records())
-    ws = Workspace(config=config)
+    ws = workspace(workdir)
     desired = ws.desired()
     with Connections(desired.services) as connections:
         _, state, plan = ws.plan(connections, desired=desired)

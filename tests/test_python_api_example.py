@@ -36,7 +36,7 @@ def test_the_example_applies_its_records_then_finds_nothing_to_change(
     assert "create   jgi_samples.6011bc6e117e5d4b9d2b2073" in first.stdout
     assert "Apply: 7 done, 0 failed" in first.stdout
     assert "Apply complete!" in first.stdout
-    assert (workdir / "samples.tsv").read_text().count("\n") == 5  # header and four records
+    assert (workdir / "jgi_samples.records.tsv").read_text().count("\n") == 5  # header, 4 records
     assert (workdir / "omicform.state.json").exists()
 
     second = run_example(workdir, sandbox.env)

@@ -11,6 +11,9 @@ releases. A plan, apply and plan again, as the command line does it::
         _, state, plan = ws.plan(connections, desired=desired)
         result = apply_plan(plan, state, ws.store(desired), connections, ApplyOptions())
 
+Records computed in Python (a list of dicts per table) become a desired state with
+`workspace_from_records(root, document=..., tables=...)`.
+
 Every error a user can meet is an `OmicformError`. `run_sandbox()` serves a local stand-in
 for both services, for trying omicform and for tests.
 
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from omicform.connections import Connections
     from omicform.engine.executor import ApplyOptions, ApplyResult, apply_plan
     from omicform.engine.freshness import StalePlan
+    from omicform.engine.records import workspace_from_records
     from omicform.engine.workspace import Workspace, load_plan, save_plan
     from omicform.errors import (
         AlreadyExists,
@@ -64,6 +68,7 @@ _LAZY: dict[str, str] = {
     "ApplyResult": "omicform.engine.executor",
     "apply_plan": "omicform.engine.executor",
     "StalePlan": "omicform.engine.freshness",
+    "workspace_from_records": "omicform.engine.records",
     "Workspace": "omicform.engine.workspace",
     "load_plan": "omicform.engine.workspace",
     "save_plan": "omicform.engine.workspace",
@@ -132,6 +137,7 @@ __all__ = [
     "load_plan",
     "run_sandbox",
     "save_plan",
+    "workspace_from_records",
 ]
 
 
