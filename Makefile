@@ -30,6 +30,7 @@ demo: $(DEMO_STAMP)
 
 # Figures for docs/performance.md; never part of `make test`.
 bench: $(STAMP)
+	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/reconciler.py
 	$(BIN)/python bench/sandbox_rps.py
 

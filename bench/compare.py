@@ -1,0 +1,182 @@
+"""omicform beside the official NMDC client and the physical limit (issue #14).
+
+Each row runs both in the same sandbox (its own process, 20 ms added to every answer) and
+reports the ratio. Plans are no-ops (every declared sample exists); they are timed in
+process from reading the config to the finished plan, best of `--runs` (the official
+client once: it takes seconds). Writes bench/compare.json and the table in
+docs/performance.md.
+
+    .venv/bin/python bench/compare.py [--quick] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from official import official_sync
+from reconciler import ROOT, sample_row, sandbox, write_config
+from table import write_table
+
+from omicform.connections import Connections
+from omicform.engine.executor import ApplyOptions, apply_plan
+from omicform.engine.workspace import Workspace
+
+LATENCY = 0.020
+PAGE = 2000  # the largest page the NMDC API serves
+PROJECT = {
+    "sequencing_project_name": "bench",
+    "sequencing_project_description": "bench",
+    "jgi_proposal_id": "1",
+    "nmdc_study_id": "nmdc:sty-11-28tm5d36",
+}
+
+
+def write_inline(folder: Path, samples: int) -> Path:
+    lines = [
+        "omicform: 1",
+        "jgi_sequencing_projects:\n  bench:\n    sequencing_project_description: bench",
+        '    jgi_proposal_id: "1"\n    nmdc_study_id: "nmdc:sty-11-28tm5d36"',
+        "jgi_samples:",
+    ]
+    for i in range(samples):
+        row = sample_row(i)
+        lines.append(f'  "{row.pop("jdp_file_id")}":')
+        lines += [f"    {k}: {json.dumps(v)}" for k, v in row.items()]
+    path = folder / "omicform.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def seed_file(folder: Path, samples: int) -> Path:
+    seed = {"nmdc": {"jgi_sequencing_projects": [PROJECT],
+                     "jgi_samples": [sample_row(i) for i in range(samples)]}}  # fmt: skip
+    path = folder / "seed.json"
+    path.write_text(json.dumps(seed))
+    return path
+
+
+def omicform_plan(config: Path, env: dict[str, str], runs: int) -> tuple[float, int]:
+    best, changes = math.inf, -1
+    for run in range(runs):
+        started = time.perf_counter()
+        ws = Workspace(config=config, state_path=config.with_name(f"s{run}.state.json"))
+        with Connections(ws.desired().services, env=env) as connections:
+            _, _, plan = ws.plan(connections)
+        best = min(best, time.perf_counter() - started)
+        changes = sum(1 for c in plan.changes if c.changing)
+    return best, changes
+
+
+def bench_plan(samples: int, inline: bool, runs: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        config = write_inline(folder, samples) if inline else write_config(folder, samples)
+        with sandbox("--seed", str(seed_file(folder, samples)), "--latency", "20ms") as env:
+            ours, changes = omicform_plan(config, env, runs)
+            theirs = official_sync(config, env, PROJECT)
+    assert changes == 0 and theirs["inserted"] == theirs["patched"] == 0, (changes, theirs)
+    how = "inline YAML" if inline else "a table"
+    return {
+        "benchmark": f"no-op plan, {samples:,} samples, {how}",
+        "omicform_s": round(ours, 3),
+        "official_s": round(theirs["seconds"], 3),
+        "limit_s": round((math.ceil(samples / PAGE) + 1) * LATENCY, 3),
+        "limit_how": f"{math.ceil(samples / PAGE)} sample page(s) + 1 project page * 20 ms",
+    }
+
+
+def bench_apply(creates: int, parallelism: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        with sandbox("--latency", "20ms") as env:
+            ws = Workspace(config=write_config(folder, creates - 1))  # + the project
+            with Connections(ws.desired().services, env=env) as connections:
+                desired, state, plan = ws.plan(connections)
+                started, cpu = time.perf_counter(), time.process_time()
+                options = ApplyOptions(parallelism=parallelism)
+                result = apply_plan(plan, state, ws.store(desired), connections, options)
+                seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            assert result.ok, result.counts()
+        (folder / "omicform.yaml").unlink()
+        with sandbox("--latency", "20ms") as env:
+            config = write_config(folder, creates - 1)
+            theirs = official_sync(config, env, PROJECT)
+    assert theirs["inserted"] == creates - 1
+    return {
+        "benchmark": f"apply, {creates:,} creates, parallelism {parallelism}",
+        "omicform_s": round(seconds, 3),
+        "official_s": round(theirs["seconds"], 3),
+        "limit_s": round(creates * LATENCY / parallelism, 3),
+        "limit_how": f"{creates:,} * 20 ms / {parallelism}",
+        "cpu_ms_per_create": round(cpu * 1000 / creates, 2),
+    }
+
+
+def bench_load_diff(objects: int) -> dict[str, Any]:
+    """In a child process, so its peak RSS is the benchmark's own."""
+    code = (
+        "import json,resource,sys; sys.path.insert(0, 'bench'); import reconciler as r;"
+        f"row = r.bench_diff({objects});"
+        "row['peak_rss_mb'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024,1);"
+        "print(json.dumps(row))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)
+    row: dict[str, Any] = json.loads(out.stdout.decode().strip().splitlines()[-1])
+    return {
+        "benchmark": f"load + diff, {objects:,} declared objects (remote from a recording)",
+        "omicform_s": round(row["load_seconds"] + row["diff_seconds"], 3),
+        "detail": f"load {row['load_seconds']} s, diff {row['diff_seconds']} s, "
+        f"peak RSS {row['peak_rss_mb']} MB",
+        "peak_rss_mb": row["peak_rss_mb"],
+    }
+
+
+def bench_startup(runs: int) -> dict[str, Any]:
+    omicform = str(Path(sys.executable).with_name("omicform"))
+    best = math.inf
+    for _ in range(max(runs, 5)):
+        started = time.perf_counter()
+        subprocess.run([omicform, "plan", "--help"], check=True, capture_output=True)
+        best = min(best, time.perf_counter() - started)
+    bare = math.inf
+    for _ in range(max(runs, 5)):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True, capture_output=True)
+        bare = min(bare, time.perf_counter() - started)
+    return {
+        "benchmark": "`omicform plan --help` start-up",
+        "omicform_s": round(best, 3),
+        "detail": f"of which {round(best - bare, 3)} s imports and CLI (a bare interpreter: "
+        f"{round(bare, 3)} s)",
+        "imports_s": round(best - bare, 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a tenth of each size")
+    parser.add_argument("--runs", type=int, default=3, help="best of N for omicform")
+    args = parser.parse_args()
+    scale = 10 if args.quick else 1
+    rows = [bench_startup(args.runs)]
+    for samples in (1_000 // scale, 10_000 // scale):
+        rows += [bench_plan(samples, inline, args.runs) for inline in (False, True)]
+    rows.append(bench_apply(1_000 // scale, 8))
+    rows.append(bench_load_diff(100_000 // scale))
+    for row in rows:
+        print(json.dumps(row))
+    (ROOT / "bench" / "compare.json").write_text(json.dumps(rows, indent=2) + "\n")
+    if not args.quick:
+        write_table(rows, ROOT / "docs" / "performance.md")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Writes bench/compare.py's rows as the table in docs/performance.md, between markers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+BEGIN = "<!-- bench:compare (make bench writes this table) -->"
+END = "<!-- /bench:compare -->"
+
+
+def _seconds(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f} s"
+
+
+def _row(row: dict[str, Any]) -> str:
+    ours, theirs = row.get("omicform_s"), row.get("official_s")
+    ratio = f"**{theirs / ours:.1f}x**" if ours and theirs else ""
+    limit = f"{_seconds(row.get('limit_s'))} ({row['limit_how']})" if "limit_how" in row else ""
+    notes = row.get("detail", "")
+    if "cpu_ms_per_create" in row:
+        notes = f"omicform CPU {row['cpu_ms_per_create']} ms per create"
+    cells = [row["benchmark"], _seconds(ours), _seconds(theirs), ratio, limit, notes]
+    return "| " + " | ".join(cells) + " |"
+
+
+def render(rows: list[dict[str, Any]]) -> str:
+    head = [
+        BEGIN,
+        f"Measured on {dt.date.today().isoformat()}: {platform.platform()}, Python "
+        f"{platform.python_version()}, {os.cpu_count()} cores. omicform: best of 3; the "
+        "official client: one run.",
+        "",
+        "| benchmark | omicform | official client | ratio | physical limit | notes |",
+        "|---|---|---|---|---|---|",
+    ]
+    return "\n".join([*head, *(_row(r) for r in rows), END])
+
+
+def write_table(rows: list[dict[str, Any]], doc: Path) -> None:
+    text = doc.read_text()
+    table = render(rows)
+    if BEGIN in text and END in text:
+        before, rest = text.split(BEGIN, 1)
+        after = rest.split(END, 1)[1]
+        text = before + table + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + table + "\n"
+    doc.write_text(text)
