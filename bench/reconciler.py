@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from omicform.connections import Connections
-from omicform.desired import load_desired
+from omicform.engine.desired import load_desired
 from omicform.engine.executor import ApplyOptions, apply_plan
 from omicform.engine.planner import make_plan
 from omicform.engine.preflight import preflight

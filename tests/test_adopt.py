@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from omicform.cli import main
 from omicform.connections import Connections
-from omicform.desired import load_desired
+from omicform.engine.desired import load_desired
 from omicform.sandbox import run_sandbox
 from omicform.sandbox.testing import project_record, sample_record
 from omicform.services.nmdc import StagingKind
@@ -49,7 +49,7 @@ def test_dumped_records_are_a_desired_state_that_plans_no_change(
         (folder / "projects.yaml").write_text(projects.output)
         (folder / "samples.yaml").write_text(samples.output)
         assert sorted(yaml.safe_load(samples.output)["jgi_samples"]) == ["f-0", "f-1", "f-2"]
-        assert len(load_desired(folder).objects) == 4
+        assert len(load_desired(folder).addresses()) == 4
         plan = runner.invoke(main, ["plan", "-f", str(folder), "--detailed-exitcode"])
         assert plan.exit_code == 0, plan.output
         assert "No changes." in plan.output

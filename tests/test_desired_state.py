@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from omicform.desired import load_desired
 from omicform.desired.model import Reference, Template
+from omicform.engine.desired import load_desired
 from omicform.errors import ConfigError
 
 PROJECT = """\
@@ -34,7 +34,7 @@ def error_of(path: Path) -> ConfigError:
 
 def test_a_minimal_file_loads_with_production_defaults(tmp_path: Path) -> None:
     desired = load_desired(write(tmp_path, "omicform: 1\n" + PROJECT))
-    (project,) = desired.objects
+    (project,) = desired.of("jgi_sequencing_projects")
     assert project.kind == "jgi_sequencing_projects"
     assert project.key == "p1"
     assert project.fields["sequencing_project_name"] == "p1"  # the key fills the key field
@@ -100,7 +100,7 @@ def test_datetimes_are_checked_and_normalised_to_utc(tmp_path: Path) -> None:
         create_date: 2023-01-01T02:00:00+02:00
     """
     desired = load_desired(write(tmp_path, "omicform: 1\n" + PROJECT + textwrap.dedent(sample)))
-    sample_obj = desired.objects_of("jgi_samples")[0]
+    sample_obj = desired.of("jgi_samples")[0]
     assert sample_obj.fields["create_date"] == "2023-01-01T00:00:00Z"
     bad = write(
         tmp_path,
@@ -132,7 +132,7 @@ def test_references_parse_and_are_checked_against_the_batches(tmp_path: Path) ->
       t2: {task_status: "${identifiers.ids[0]}"}
     """
     desired = load_desired(write(tmp_path, text))
-    t1, t2 = desired.objects
+    t1, t2 = desired.of("globus_tasks")
     assert isinstance(t1.fields["task_status"], Template)
     assert t2.fields["task_status"] == Reference("ids", 0)
     out_of_range = write(tmp_path, text.replace("ids[0]", "ids[2]"), "r.yaml")
@@ -167,14 +167,14 @@ def test_samples_can_come_from_a_table_with_row_line_numbers(tmp_path: Path) -> 
     assert error.file == str((tmp_path / "samples.tsv").resolve())
     assert (error.line, error.field) == (3, "jgi_samples.f2.jdp_file_size")
     (tmp_path / "samples.tsv").write_text("\n".join(rows[:2]) + "\n")
-    (sample,) = load_desired(path).objects_of("jgi_samples")
+    (sample,) = load_desired(path).of("jgi_samples")
     assert sample.fields["jdp_file_size"] == 5  # table cells are text; ints are converted
 
 
 def test_a_folder_of_files_is_one_desired_state_and_keys_stay_unique(tmp_path: Path) -> None:
     write(tmp_path, "omicform: 1\n" + PROJECT, "a.yaml")
     write(tmp_path, "omicform: 1\nglobus_tasks:\n  t1: {task_status: A}\n", "b.yaml")
-    assert len(load_desired(tmp_path).objects) == 2
+    assert len(load_desired(tmp_path).addresses()) == 2
     write(tmp_path, "omicform: 1\nglobus_tasks:\n  t1: {task_status: B}\n", "c.yaml")
     error = error_of(tmp_path)
     assert error.file == str(tmp_path / "c.yaml")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from omicform.desired import load_desired
 from omicform.desired.model import DesiredState
 from omicform.diff.normalize import normalize
 from omicform.engine import planner
+from omicform.engine.desired import load_desired
 from omicform.engine.preflight import preflight
 from omicform.engine.registry import decode_detail
 from omicform.errors import PlanError

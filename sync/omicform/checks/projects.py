@@ -16,10 +16,10 @@ FIELD = "sequencing_project_name"
 
 def undeclared_projects(desired: DesiredState) -> list[ConfigError]:
     """One warning per project that samples name but the file does not declare."""
-    declared = {o.key for o in desired.objects_of("jgi_sequencing_projects")}
+    declared = {o.key for o in desired.of("jgi_sequencing_projects")}
     first: dict[str, DesiredObject] = {}
     counts: dict[str, int] = {}
-    for sample in desired.objects_of("jgi_samples"):
+    for sample in desired.of("jgi_samples"):
         project = sample.fields.get(FIELD)
         if isinstance(project, str) and project not in declared:
             first.setdefault(project, sample)

@@ -14,8 +14,9 @@ from rich.text import Text
 
 from omicform.checks.projects import undeclared_projects
 from omicform.cli.common import EXIT_ERROR, config_option, console, handles_errors
-from omicform.desired.load import collect_desired
+from omicform.desired.model import DesiredObject
 from omicform.desired.problems import Problems
+from omicform.engine.desired import collect_desired
 from omicform.engine.preflight import collect_local
 
 
@@ -41,10 +42,12 @@ def validate_command(config: Path) -> None:
         err.print(f"\n[bold red]{problems.count} problem(s) found.[/]")
         raise SystemExit(EXIT_ERROR)
     counts = {
-        "objects": len(desired.objects),
-        "identifier batches": len(desired.identifiers),
-        "metadata submissions": len(desired.metadata),
-        "manifests": len(desired.manifests),
+        "objects": sum(
+            isinstance(i, DesiredObject) for items in desired.sections.values() for i in items
+        ),
+        "identifier batches": len(desired.of("identifiers")),
+        "metadata submissions": len(desired.of("metadata_submissions")),
+        "manifests": len(desired.of("nemo_manifests")),
     }
     summary = ", ".join(f"{n} {what}" for what, n in counts.items())
     if warnings:

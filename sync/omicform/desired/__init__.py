@@ -1,6 +1,6 @@
-"""The desired state: what the user's YAML files say should exist."""
+"""The desired state: what the user's YAML files say should exist (the file format; each
+kind loads its own section: `omicform.engine.desired.load_desired` reads a configuration)."""
 
-from omicform.desired.load import load_desired
 from omicform.desired.model import (
     DesiredObject,
     DesiredState,
@@ -17,5 +17,4 @@ __all__ = [
     "MetadataSubmission",
     "NemoManifest",
     "ServiceConfig",
-    "load_desired",
 ]

@@ -1,5 +1,12 @@
 """Reading desired-state files into a `DesiredState`, with errors that name file, line, field.
 
+The file format is kind-agnostic: strict YAML (duplicate keys refused, every key keeping its
+line), the `omicform: 1` header, the config sections (`services:`...), unknown sections
+refused. Every other top-level section belongs to a kind: the loader is handed the kinds
+(`engine/registry.py`; `omicform.engine.desired.load_desired` hands them over) and gives each
+its own section to load (`load(section, ctx)`), in the kinds' order, so a kind's section may
+refer to the kinds before it.
+
 Nothing here touches the network: `omicform validate` runs exactly this (plus local checks).
 Every problem is collected, entry by entry, so `validate` lists them all; `load_desired`
 (for plan and apply) raises the first one after reading everything.
@@ -7,49 +14,52 @@ Every problem is collected, entry by entry, so `validate` lists them all; `load_
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from omicform.desired.context import LoadContext
 from omicform.desired.display import shown
-from omicform.desired.fields import SECTIONS
-from omicform.desired.files import is_file, user_path
 from omicform.desired.model import (
-    DesiredObject,
     DesiredState,
     IdentifierBatch,
-    MetadataSubmission,
-    NemoManifest,
     Origin,
     Reference,
     ServiceConfig,
 )
 from omicform.desired.problems import Problems
-from omicform.desired.references import references_in
-from omicform.desired.sections import entries, error_at, only, section
+from omicform.desired.sections import section
 from omicform.desired.settings import SECRET_NAMES, load_services
-from omicform.desired.staging import load_staging
 from omicform.desired.yamlfile import LineMap, load_yaml
 from omicform.errors import ConfigError
 
 FORMAT_VERSION = 1
 DEFAULT_FILE = "omicform.yaml"
-KINDS = SECTIONS  # the NMDC staging sections
-TOP_LEVEL = {
-    "omicform",
-    "services",
-    "identifiers",
-    "metadata_submissions",
-    "nemo_manifests",
-    *KINDS,
-}
-SECTION_ORDER = ("services", "identifiers", *KINDS, "metadata_submissions", "nemo_manifests")
-# Ids one batch may ask for. The server puts no bound on `how_many`, so a typo
-# (`count: 1000000000`) would mint until something broke; ten thousand is far more than a
-# study's data objects, and a larger need can be split into several batches.
-MAX_BATCH = 10_000
+# The sections of the file format itself; every other section is a kind's.
+CONFIG_SECTIONS = ("omicform", "services")
+# `${identifiers.NAME[i]}` names an entry of this section (desired/references.py).
+REFERENCED = "identifiers"
 
-__all__ = ["DEFAULT_FILE", "MAX_BATCH", "SECRET_NAMES", "collect_desired", "load_desired"]
+__all__ = [
+    "DEFAULT_FILE",
+    "SECRET_NAMES",
+    "SectionLoader",
+    "collect_desired",
+    "config_files",
+    "load_desired",
+]
+
+
+class SectionLoader(Protocol):
+    """What the loader needs of a kind: its section's name, and how to load it."""
+
+    @property
+    def name(self) -> str: ...
+
+    def load(self, section: LineMap, ctx: LoadContext) -> None:
+        """Loads every entry of the section, adding each item with `ctx.add` (or
+        `ctx.each`) and every problem to `ctx.problems`."""
+        ...
 
 
 def config_files(target: Path) -> list[Path]:
@@ -68,18 +78,20 @@ def config_files(target: Path) -> list[Path]:
     return [target]
 
 
-def load_desired(target: Path | str = DEFAULT_FILE) -> DesiredState:
+def load_desired(target: Path | str, kinds: Sequence[SectionLoader]) -> DesiredState:
     """Loads and checks the desired state; raises the first problem (counting the others)."""
     problems = Problems()
-    desired = collect_desired(target, problems)
+    desired = collect_desired(target, problems, kinds)
     problems.raise_first()
     return desired
 
 
-def collect_desired(target: Path | str, problems: Problems) -> DesiredState:
+def collect_desired(
+    target: Path | str, problems: Problems, kinds: Sequence[SectionLoader]
+) -> DesiredState:
     """Loads what can be loaded, adding every problem found to `problems`."""
     files = config_files(Path(target))
-    loader = _Loader(problems)
+    loader = _Loader(problems, kinds)
     for path in files:
         try:
             loader.load_file(path)
@@ -89,85 +101,47 @@ def collect_desired(target: Path | str, problems: Problems) -> DesiredState:
 
 
 class _Loader:
-    def __init__(self, problems: Problems) -> None:
+    def __init__(self, problems: Problems, kinds: Sequence[SectionLoader]) -> None:
         self.problems = problems
+        self.kinds = kinds
+        self.known = {*CONFIG_SECTIONS, *(k.name for k in kinds)}
         self.services: ServiceConfig | None = None
         self.services_origin: Origin | None = None
-        self.objects: dict[str, DesiredObject] = {}
-        self.identifiers: dict[str, IdentifierBatch] = {}
-        self.broken_batches: set[str] = set()  # declared wrongly: references are not judged
-        self.metadata: dict[str, MetadataSubmission] = {}
-        self.manifests: dict[str, NemoManifest] = {}
+        self.items: dict[str, list[Any]] = {k.name: [] for k in kinds}
         self.origins: dict[str, Origin] = {}
-
-    # -- files ------------------------------------------------------------------------------
+        self.broken: set[str] = set()
 
     def load_file(self, path: Path) -> None:
         doc = load_yaml(path)
         file = str(path)
         _check_header(doc, file)
         for name in doc:
-            if name not in TOP_LEVEL:
+            if name not in self.known:
                 self.problems.add(
                     ConfigError(
                         "unknown section",
                         file=file,
                         line=doc.line_of(name),
                         field=name,
-                        hint="Known sections: " + ", ".join(sorted(TOP_LEVEL)) + ".",
+                        hint="Known sections: " + ", ".join(sorted(self.known)) + ".",
                     )
                 )
-        base = path.parent
-        for name in SECTION_ORDER:
-            if name in doc:
-                try:
-                    self._section(name, doc, file, base)
-                except ConfigError as error:
-                    self.problems.add(error)
-
-    def _section(self, name: str, doc: LineMap, file: str, base: Path) -> None:
-        if name == "services":
-            self._services(doc, file)
-        elif name == "identifiers":
-            self._each(section(doc, name, file), file, self._identifier)
-        elif name in KINDS:
-            load_staging(
-                KINDS[name], section(doc, name, file), file, base, self.problems, self._object
+        try:
+            if "services" in doc:
+                self._services(doc, file)
+        except ConfigError as error:
+            self.problems.add(error)
+        for kind in self.kinds:
+            if kind.name not in doc:
+                continue
+            items = self.items[kind.name]
+            ctx = LoadContext(
+                kind.name, file, path.parent, self.problems, items, self.origins, self.broken
             )
-        elif name == "metadata_submissions":
-            self._each(
-                section(doc, name, file), file, lambda n, s, w: self._metadata(n, s, w, base)
-            )
-        else:
-            self._each(
-                section(doc, name, file), file, lambda n, s, w: self._manifest(n, s, w, base)
-            )
-
-    def _each(
-        self, entries_of: LineMap, file: str, load: Callable[[str, Any, Origin], None]
-    ) -> None:
-        for name, spec, line in entries(entries_of):
             try:
-                load(name, spec, Origin(file, line))
+                kind.load(section(doc, kind.name, file), ctx)
             except ConfigError as error:
                 self.problems.add(error)
-
-    def _add(self, table: dict[str, Any], name: str, item: Any, where: Origin) -> None:
-        address = item.address
-        if address in self.origins:
-            raise ConfigError(
-                f"declared twice (first at {self.origins[address]})",
-                file=where.file,
-                line=where.line,
-                field=address,
-            )
-        self.origins[address] = where
-        table[name] = item
-
-    def _object(self, obj: DesiredObject) -> None:
-        self._add(self.objects, obj.address, obj, obj.origin)
-
-    # -- sections ---------------------------------------------------------------------------
 
     def _services(self, doc: LineMap, file: str) -> None:
         line = doc.line_of("services")
@@ -181,55 +155,31 @@ class _Loader:
         self.services = load_services(section(doc, "services", file), file)
         self.services_origin = Origin(file, line)
 
-    def _identifier(self, name: str, spec: Any, where: Origin) -> None:
-        address = f"identifiers.{name}"
-        try:
-            batch = _batch(name, spec, where, address)
-        except ConfigError:
-            self.broken_batches.add(name)
-            raise
-        self._add(self.identifiers, name, batch, where)
-
-    def _metadata(self, name: str, spec: Any, where: Origin, base: Path) -> None:
-        path = _file_entry(spec, where, f"metadata_submissions.{name}", base, {"file"})
-        self._add(self.metadata, name, MetadataSubmission(name, path, where), where)
-
-    def _manifest(self, name: str, spec: Any, where: Origin, base: Path) -> None:
-        address = f"nemo_manifests.{name}"
-        path = _file_entry(spec, where, address, base, {"file", "strict"})
-        strict = spec.get("strict", False) if isinstance(spec, dict) else False
-        if not isinstance(strict, bool):
-            raise error_at(where, spec, "strict", f"{address}.strict", "expected true or false")
-        self._add(self.manifests, name, NemoManifest(name, path, where, strict), where)
-
-    # -- cross-checks -----------------------------------------------------------------------
-
     def finish(self, files: tuple[Path, ...]) -> DesiredState:
-        objects = tuple(self.objects.values())
-        for obj in objects:
-            for name, value in obj.fields.items():
-                for ref in references_in(value):
-                    if ref.batch in self.broken_batches:
+        """Checks every reference once all files are read (a batch may be declared in any)."""
+        batches = {b.name: b for b in self.items.get(REFERENCED, ())}
+        for items in self.items.values():
+            for item in items:
+                found = getattr(item, "references", None)
+                if found is None:
+                    continue
+                for ref, where, field in found():
+                    if f"{REFERENCED}.{ref.batch}" in self.broken:
                         continue
                     try:
-                        check_reference(
-                            self.identifiers, ref, obj.origin_of(name), f"{obj.address}.{name}"
-                        )
+                        check_reference(batches, ref, where, field)
                     except ConfigError as error:
                         self.problems.add(error)
         return DesiredState(
             files=files,
             services=self.services or ServiceConfig(),
-            objects=objects,
-            identifiers=tuple(self.identifiers.values()),
-            metadata=tuple(self.metadata.values()),
-            manifests=tuple(self.manifests.values()),
+            sections={name: tuple(items) for name, items in self.items.items()},
         )
 
 
 def check_references(state: DesiredState, refs: Iterable[tuple[Reference, Origin, str]]) -> None:
     """Checks references found outside the YAML (inside metadata documents)."""
-    batches = {b.name: b for b in state.identifiers}
+    batches = {b.name: b for b in state.of(REFERENCED)}
     for ref, where, field in refs:
         check_reference(batches, ref, where, field)
 
@@ -257,9 +207,6 @@ def check_reference(
         )
 
 
-# -- helpers ----------------------------------------------------------------------------------
-
-
 def _check_header(doc: Any, file: str) -> None:
     if doc is None:
         raise ConfigError("the file is empty; it needs at least `omicform: 1`", file=file)
@@ -274,52 +221,3 @@ def _check_header(doc: Any, file: str) -> None:
             field="omicform",
             hint="Start every desired-state file with the line `omicform: 1`.",
         )
-
-
-def _batch(name: str, spec: Any, where: Origin, address: str) -> IdentifierBatch:
-    if not isinstance(spec, LineMap):
-        raise ConfigError(
-            "expected a mapping like {type: nmdc:DataObject, count: 4}",
-            file=where.file,
-            line=where.line,
-            field=address,
-        )
-    only(spec, {"type", "count"}, where, address)
-    schema_class = spec.get("type")
-    if not isinstance(schema_class, str) or not schema_class.startswith("nmdc:"):
-        raise error_at(
-            where, spec, "type", f"{address}.type", "expected a class such as nmdc:DataObject"
-        )
-    count = spec.get("count")
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise error_at(
-            where, spec, "count", f"{address}.count", "expected a whole number of 1 or more"
-        )
-    if count > MAX_BATCH:
-        raise ConfigError(
-            f"{count:,} is more than {MAX_BATCH:,}",
-            file=where.file,
-            line=spec.line_of("count"),
-            field=f"{address}.count",
-            hint=(
-                f"A batch mints at most {MAX_BATCH:,} ids; split a larger need into several "
-                "batches (and check the number: minted ids are spent forever)."
-            ),
-        )
-    return IdentifierBatch(name, schema_class, count, where)
-
-
-def _file_entry(spec: Any, where: Origin, address: str, base: Path, allowed: set[str]) -> Path:
-    if isinstance(spec, LineMap):
-        only(spec, allowed, where, address)
-        name = spec.get("file")
-    else:
-        name = spec
-    field = f"{address}.file"
-    if not isinstance(name, str) or not name:
-        raise error_at(where, spec, "file", field, "expected a file name")
-    line = spec.line_of("file") if isinstance(spec, LineMap) else where.line
-    path = user_path(name, base, Origin(where.file, line), field)
-    if not is_file(path):
-        raise error_at(where, spec, "file", field, f"no such file: {shown(str(path), 200)}")
-    return path

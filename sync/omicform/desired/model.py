@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,15 @@ class DesiredObject:
         if where is not None:
             return where
         return Origin(self.origin.file, self.field_lines.get(name, self.origin.line))
+
+    def references(self) -> Iterator[tuple[Reference, Origin, str]]:
+        """Every `${identifiers...}` reference in its fields: where, and in which field."""
+        for name, value in self.fields.items():
+            if isinstance(value, Reference):
+                yield value, self.origin_of(name), f"{self.address}.{name}"
+            elif isinstance(value, Template):
+                for ref in value.references:
+                    yield ref, self.origin_of(name), f"{self.address}.{name}"
 
 
 @dataclass(frozen=True)
@@ -143,10 +152,9 @@ class ServiceConfig:
 class DesiredState:
     files: tuple[Path, ...]
     services: ServiceConfig = field(default_factory=ServiceConfig)
-    objects: tuple[DesiredObject, ...] = ()
-    identifiers: tuple[IdentifierBatch, ...] = ()
-    metadata: tuple[MetadataSubmission, ...] = ()
-    manifests: tuple[NemoManifest, ...] = ()
+    # Each kind's items, by its section (the kind's name), in file order; every kind the
+    # loader was handed has an entry. A kind reads its own with `of(name)`.
+    sections: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -154,12 +162,9 @@ class DesiredState:
         first = self.files[0] if self.files else Path("omicform.yaml")
         return first.parent
 
+    def of(self, section: str) -> tuple[Any, ...]:
+        """The items declared under `section` (a kind's name), in file order."""
+        return self.sections.get(section, ())
+
     def addresses(self) -> list[str]:
-        items: list[Any] = [*self.identifiers, *self.objects, *self.metadata, *self.manifests]
-        return [i.address for i in items]
-
-    def objects_of(self, kind: str) -> tuple[DesiredObject, ...]:
-        return tuple(o for o in self.objects if o.kind == kind)
-
-    def batch(self, name: str) -> IdentifierBatch | None:
-        return next((b for b in self.identifiers if b.name == name), None)
+        return [item.address for items in self.sections.values() for item in items]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
+from omicform.desired.display import shown
 from omicform.desired.fields import FieldSpec, FieldTypeError, coerce
+from omicform.desired.files import is_file, user_path
 from omicform.desired.model import Origin, Reference, Template
 from omicform.desired.references import ReferenceSyntaxError, parse_text
 from omicform.desired.yamlfile import LineMap
@@ -75,3 +78,20 @@ def field_value(spec: FieldSpec, value: Any, where: Origin, field: str, from_tex
         return coerce(spec, value, from_text=from_text)
     except FieldTypeError as exc:
         raise ConfigError(str(exc), file=where.file, line=where.line, field=field) from None
+
+
+def file_entry(spec: Any, where: Origin, address: str, base: Path, allowed: set[str]) -> Path:
+    """The file an entry names, as `NAME: FILE` or `NAME: {file: FILE, ...}`; it must exist."""
+    if isinstance(spec, LineMap):
+        only(spec, allowed, where, address)
+        name = spec.get("file")
+    else:
+        name = spec
+    field = f"{address}.file"
+    if not isinstance(name, str) or not name:
+        raise error_at(where, spec, "file", field, "expected a file name")
+    line = spec.line_of("file") if isinstance(spec, LineMap) else where.line
+    path = user_path(name, base, Origin(where.file, line), field)
+    if not is_file(path):
+        raise error_at(where, spec, "file", field, f"no such file: {shown(str(path), 200)}")
+    return path

@@ -10,7 +10,9 @@ from typing import Any, Protocol, TypeVar
 from rich.console import RenderableType
 
 from omicform.connections import Connections
+from omicform.desired.context import LoadContext
 from omicform.desired.model import DesiredState
+from omicform.desired.yamlfile import LineMap
 from omicform.kinds.base import (
     AdoptContext,
     ApplyContext,
@@ -50,6 +52,11 @@ class Kind(Protocol[D]):
     @property
     def dumpable(self) -> bool:
         """Whether `omicform dump` can write its remote records as desired-state YAML."""
+        ...
+
+    def load(self, section: LineMap, ctx: LoadContext) -> None:
+        """Loads the kind's YAML section of one file (its name is the section's): each item
+        with `ctx.add` or `ctx.each`, each problem into `ctx.problems`, with file and line."""
         ...
 
     def declared(self, desired: DesiredState) -> Sequence[D]:

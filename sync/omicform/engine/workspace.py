@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from omicform.connections import Connections
-from omicform.desired.load import DEFAULT_FILE, load_desired
+from omicform.desired.load import DEFAULT_FILE
 from omicform.desired.model import DesiredState
+from omicform.engine.desired import load_desired
 from omicform.engine.planner import make_plan
 from omicform.engine.preflight import preflight
 from omicform.engine.refresh import refresh

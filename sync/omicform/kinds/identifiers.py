@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from omicform.connections import Connections
-from omicform.desired.model import DesiredState, IdentifierBatch, Reference, Template
+from omicform.desired.context import LoadContext
+from omicform.desired.model import DesiredState, IdentifierBatch, Origin, Reference, Template
 from omicform.desired.references import references_in
+from omicform.desired.sections import error_at, only
+from omicform.desired.yamlfile import LineMap
 from omicform.errors import ConfigError, OutcomeUnknown, ServiceError
 from omicform.kinds.base import (
     AdoptContext,
@@ -28,6 +31,10 @@ from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, Detail, Paylo
 from omicform.state.model import ResourceState
 
 NAME = "identifiers"
+# Ids one batch may ask for. The server puts no bound on `how_many`, so a typo
+# (`count: 1000000000`) would mint until something broke; ten thousand is far more than a
+# study's data objects, and a larger need can be split into several batches.
+MAX_BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,40 @@ def mint_dependencies(values: Iterable[Any], ctx: PlanContext) -> list[str]:
     return [a for a in addresses if ctx.action_of(a) is Action.MINT]
 
 
+def _batch(name: str, spec: Any, where: Origin) -> IdentifierBatch:
+    address = f"{NAME}.{name}"
+    if not isinstance(spec, LineMap):
+        raise ConfigError(
+            "expected a mapping like {type: nmdc:DataObject, count: 4}",
+            file=where.file,
+            line=where.line,
+            field=address,
+        )
+    only(spec, {"type", "count"}, where, address)
+    schema_class = spec.get("type")
+    if not isinstance(schema_class, str) or not schema_class.startswith("nmdc:"):
+        raise error_at(
+            where, spec, "type", f"{address}.type", "expected a class such as nmdc:DataObject"
+        )
+    count = spec.get("count")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise error_at(
+            where, spec, "count", f"{address}.count", "expected a whole number of 1 or more"
+        )
+    if count > MAX_BATCH:
+        raise ConfigError(
+            f"{count:,} is more than {MAX_BATCH:,}",
+            file=where.file,
+            line=spec.line_of("count"),
+            field=f"{address}.count",
+            hint=(
+                f"A batch mints at most {MAX_BATCH:,} ids; split a larger need into several "
+                "batches (and check the number: minted ids are spent forever)."
+            ),
+        )
+    return IdentifierBatch(name, schema_class, count, where)
+
+
 class Identifiers:
     name = NAME
     service = "nmdc"
@@ -85,8 +126,12 @@ class Identifiers:
     pins_remote = False
     dumpable = False
 
+    def load(self, section: LineMap, ctx: LoadContext) -> None:
+        """`NAME: {type: nmdc:CLASS, count: N}` entries."""
+        ctx.each(section, _batch)
+
     def declared(self, desired: DesiredState) -> Sequence[IdentifierBatch]:
-        return desired.identifiers
+        return desired.of(NAME)
 
     def address(self, item: IdentifierBatch) -> str:
         return item.address
@@ -184,7 +229,7 @@ class Identifiers:
             raise ConfigError(
                 "name the ids: omicform import identifiers.NAME ID1,ID2", field=address
             )
-        batch = next((b for b in ctx.desired.identifiers if b.address == address), None)
+        batch = next((b for b in ctx.desired.of(NAME) if b.address == address), None)
         if batch is None:
             raise ConfigError(f"{address} is not declared", field=address)
         ids = tuple(i.strip() for i in remote_id.split(",") if i.strip())

@@ -11,9 +11,12 @@ from typing import Any
 
 from omicform.checks.nmdc_metadata import check_database
 from omicform.connections import Connections
+from omicform.desired.context import LoadContext
 from omicform.desired.documents import MetadataDocument, canonical_json, read_metadata, sha256
-from omicform.desired.model import DesiredState, MetadataSubmission
+from omicform.desired.model import DesiredState, MetadataSubmission, Origin
 from omicform.desired.references import Unresolved, parse_tree, resolver
+from omicform.desired.sections import file_entry
+from omicform.desired.yamlfile import LineMap
 from omicform.errors import (
     AlreadyExists,
     ConfigError,
@@ -101,8 +104,17 @@ class Metadata:
     pins_remote = False
     dumpable = False
 
+    def load(self, section: LineMap, ctx: LoadContext) -> None:
+        """`NAME: FILE` (or `NAME: {file: FILE}`) entries: nmdc:Database JSON documents."""
+
+        def submission(name: str, spec: Any, where: Origin) -> MetadataSubmission:
+            path = file_entry(spec, where, f"{NAME}.{name}", ctx.base, {"file"})
+            return MetadataSubmission(name, path, where)
+
+        ctx.each(section, submission)
+
     def declared(self, desired: DesiredState) -> Sequence[MetadataSubmission]:
-        return desired.metadata
+        return desired.of(NAME)
 
     def address(self, item: MetadataSubmission) -> str:
         return item.address
@@ -219,7 +231,7 @@ class Metadata:
 
     def adopt(self, key: str, remote_id: str | None, ctx: AdoptContext) -> ResourceState:
         address = f"{NAME}.{key}"
-        item = next((m for m in ctx.desired.metadata if m.address == address), None)
+        item = next((m for m in ctx.desired.of(NAME) if m.address == address), None)
         if item is None:
             raise ConfigError(f"{address} is not declared", field=address)
         document = read_metadata(item, ctx.desired, ctx.state.minted())

@@ -76,7 +76,7 @@ def metadata_problems(
     resolved: Any = document.resolved
     if resolved is None:
         stand_ins: dict[str, list[str]] = {}
-        for batch in desired.identifiers:
+        for batch in desired.of("identifiers"):
             have = list(minted.get(batch.name, ()))
             for i in range(len(have), batch.count):
                 have.append(placeholder_id(batch.schema_class, i) or f"nmdc:x-00-placeholder{i}")

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from omicform.connections import Connections
+from omicform.desired.context import LoadContext
+from omicform.desired.fields import SECTIONS
 from omicform.desired.model import DesiredObject, DesiredState, Reference, Template
 from omicform.desired.references import Unresolved, parse_text, resolver
+from omicform.desired.staging import load_staging
+from omicform.desired.yamlfile import LineMap
 from omicform.diff.fields import diff_fields
 from omicform.errors import (
     AlreadyExists,
@@ -113,8 +117,19 @@ class Staging:
         self.row = row
         self.name = row.name
 
+    def load(self, section: LineMap, ctx: LoadContext) -> None:
+        """Entries, `defaults:` and `from:` tables, every field checked against its type."""
+        load_staging(
+            SECTIONS[self.name],
+            section,
+            ctx.file,
+            ctx.base,
+            ctx.problems,
+            lambda obj: ctx.add(obj, obj.origin),
+        )
+
     def declared(self, desired: DesiredState) -> Sequence[DesiredObject]:
-        return desired.objects_of(self.name)
+        return desired.of(self.name)
 
     def address(self, item: DesiredObject) -> str:
         return item.address
@@ -276,7 +291,7 @@ class Staging:
             raise ConfigError(
                 f"no {self.name} with {endpoint.key} {key!r} on the server", field=address
             )
-        declared = next((o for o in ctx.desired.objects if o.address == address), None)
+        declared = next((o for o in ctx.desired.of(self.name) if o.address == address), None)
         fields = {k: v for k, v in record.items() if declared is None or k in declared.fields}
         return Staged(self.name, key, fields).to_state()
 
@@ -302,7 +317,7 @@ def _referenced_from_others(name: str, ctx: ReadContext) -> set[str]:
         for ref in row.refers_to:
             if ref.kind != name:
                 continue
-            for obj in ctx.only_wanted(ctx.desired.objects_of(row.name), lambda o: o.address):
+            for obj in ctx.only_wanted(ctx.desired.of(row.name), lambda o: o.address):
                 if isinstance(value := obj.fields.get(ref.field), str):
                     keys.add(value)
     return keys

@@ -9,7 +9,9 @@ from typing import Any
 from rich.console import RenderableType
 
 from omicform.connections import Connections
+from omicform.desired.context import LoadContext
 from omicform.desired.model import DesiredState, NemoManifest
+from omicform.desired.yamlfile import LineMap
 from omicform.kinds.base import (
     AdoptContext,
     ApplyContext,
@@ -21,6 +23,7 @@ from omicform.kinds.base import (
 )
 from omicform.kinds.nemo_manifests.apply import carry_out_manifest
 from omicform.kinds.nemo_manifests.files import check_manifests
+from omicform.kinds.nemo_manifests.load import load_manifests
 from omicform.kinds.nemo_manifests.plan import (
     Manifest,
     one_intent_at_a_time,
@@ -41,8 +44,11 @@ class NemoManifests:
     pins_remote = False
     dumpable = False
 
+    def load(self, section: LineMap, ctx: LoadContext) -> None:
+        load_manifests(section, ctx)
+
     def declared(self, desired: DesiredState) -> Sequence[NemoManifest]:
-        return desired.manifests
+        return desired.of(NAME)
 
     def address(self, item: NemoManifest) -> str:
         return item.address

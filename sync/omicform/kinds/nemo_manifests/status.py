@@ -26,7 +26,7 @@ def adopt_submission(key: str, remote_id: str | None, ctx: AdoptContext) -> Reso
             "name the submission id: omicform import nemo_manifests.NAME ID", field=address
         )
     submission = ctx.connections.nemo.get_submission(remote_id)
-    item = next((m for m in ctx.desired.manifests if m.address == address), None)
+    item = next((m for m in ctx.desired.of(NAME) if m.address == address), None)
     content_hash = read_manifest(item).content_hash if item is not None else None
     return ManifestRecord(key, content_hash, submission_data(submission)).to_state()
 
