@@ -2,6 +2,7 @@
 
 It runs the same checks as plan does before its first request, but reports every problem
 (up to a bound) rather than the first, one per line as `file:line: field: message`.
+`--remote` then asks the services too, creating nothing (`validate_remote.py`).
 """
 
 from __future__ import annotations
@@ -13,22 +14,42 @@ from rich.console import Console
 from rich.text import Text
 
 from omicform.checks.projects import undeclared_projects
-from omicform.cli.common import EXIT_ERROR, config_option, console, handles_errors
+from omicform.cli.common import (
+    EXIT_ERROR,
+    config_option,
+    console,
+    handles_errors,
+    state_option,
+)
+from omicform.cli.validate_remote import remote_checks
 from omicform.desired.model import DesiredObject
 from omicform.desired.problems import Problems
 from omicform.engine.desired import collect_desired
 from omicform.engine.preflight import collect_local
+from omicform.engine.workspace import Workspace
 
 
 @click.command("validate")
 @config_option
+@state_option
+@click.option(
+    "--remote",
+    is_flag=True,
+    help="Also NMDC's json:validate and a NeMO dry run per manifest to submit (creates "
+    "nothing; needs NeMO credentials).",
+)
 @handles_errors
-def validate_command(config: Path) -> None:
+def validate_command(config: Path, state_path: Path | str | None, remote: bool) -> None:
     """Check the desired state offline: syntax, fields, references, manifests, metadata.
 
+    With --remote, also the services' own checks, creating nothing: NMDC's json:validate
+    of every metadata document, and a NeMO dry run of every manifest a plan would submit
+    (NeMO mails its result; dry runs never appear in history).
+
     \b
-    Example:
+    Examples:
       omicform validate -f omicform.yaml
+      omicform validate --remote
     """
     problems, warnings = Problems(), Problems()
     desired = collect_desired(config, problems)
@@ -36,6 +57,9 @@ def validate_command(config: Path) -> None:
     for warning in undeclared_projects(desired):
         warnings.add(warning)
     err = console(stderr=True)
+    if remote and not problems:
+        ws = Workspace(config=config, state_path=state_path)
+        remote_checks(ws, desired, problems, console())
     _report(err, warnings, "warning", "yellow")
     _report(err, problems, "error", "red")
     if problems:

@@ -281,8 +281,12 @@ class NemoService:
         """Posts a manifest and returns the new submission id.
 
         Never repeated on an unclear failure: that raises OutcomeUnknown, to be settled by
-        searching for the submission, because every POST makes a new submission.
+        searching for the submission, because every POST makes a new submission. The
+        `notification`'s auth_details are credentials: redacted from every message and log.
+        An invalid notification is NeMO's 422, a refusal (nothing was created).
         """
+        for secret in _notification_secrets(notification):
+            self._redact.add(secret)
         body = SubmissionUpload(
             manifest=File(
                 payload=BytesIO(manifest),
@@ -309,6 +313,13 @@ class NemoService:
         if created is None:
             raise _unparsed("POST", "/submission", response.status_code)
         return created
+
+
+def _notification_secrets(notification: Mapping[str, Any] | None) -> list[str]:
+    details = (notification or {}).get("auth_details")
+    if not isinstance(details, Mapping):
+        return []
+    return [v for k, v in details.items() if k != "header_name" and isinstance(v, str) and v]
 
 
 def _refusal_or_success(status: int) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from omicform.kinds.base import ApplyContext as Context
 from omicform.kinds.base import Outcome, payload_of
 from omicform.kinds.nemo_manifests.guidance import guidance_for
 from omicform.kinds.nemo_manifests.intents import settle, submission_data
+from omicform.kinds.nemo_manifests.notification import REFUSED, refusal_hint, resolve
 from omicform.kinds.nemo_manifests.plan import Manifest
 from omicform.kinds.nemo_manifests.record import ManifestRecord
 from omicform.model.plan import Change
@@ -48,24 +50,32 @@ def carry_out_manifest(change: Change, ctx: Context) -> Outcome:
             f"{path} changed since the plan was made",
             hint="Run `omicform plan` again and review the new plan.",
         )
+    # Read before anything is sent: a missing credential leaves no intent behind.
+    note = resolve(planned.notification, ctx.connections.env, change.address)
     with ctx.nemo_submit_lock:
         if ctx.stop.is_set():  # interrupted while queued behind another post: post nothing new
             return Outcome(change.address, change.action, "not started")
-        recorded = _post_manifest(change, base, content, path.name, content_hash, ctx)
+        post = _Post(content, path.name, content_hash, note, planned.notification)
+        recorded = _post_manifest(change, base, post, ctx)
     submission_id = (recorded.submission or {}).get("id")
     if ctx.wait:
         return _follow_submission(change, recorded, ctx)
     return Outcome(change.address, change.action, "done", f"submission {submission_id}")
 
 
+@dataclass(frozen=True)
+class _Post:
+    content: bytes
+    file_name: str
+    content_hash: str
+    notification: dict[str, Any] | None  # as sent, with its credential: never recorded
+    planned_notification: dict[str, Any] | None  # as planned, naming its variable
+
+
 def _post_manifest(
-    change: Change,
-    base: ManifestRecord,
-    content: bytes,
-    file_name: str,
-    content_hash: str,
-    ctx: Context,
+    change: Change, base: ManifestRecord, post: _Post, ctx: Context
 ) -> ManifestRecord:
+    content_hash = post.content_hash
     nemo = ctx.connections.nemo
     _refuse_beside_unsettled(change, ctx)
     # Log in first: a failure there sends nothing, so it must leave no intent behind.
@@ -81,10 +91,15 @@ def _post_manifest(
     }
     ctx.recorder.put(base.evolve(pending=intent).to_state())
     try:
-        submission_id = nemo.submit(content, file_name)
+        submission_id = nemo.submit(post.content, post.file_name, notification=post.notification)
     except ServiceError as exc:
         if _provably_not_created(exc):
             ctx.recorder.put(base.evolve(pending=None).to_state())
+            if exc.status == 422 and post.planned_notification is not None:
+                raise OmicformError(
+                    f"{change.address}: {REFUSED}",
+                    hint=refusal_hint(change.address, post.planned_notification),
+                ) from None
             raise
         # Outcome unknown: the intent stays, with the end of the request narrowing its window.
         unknown = {**intent, "ended_at": _utcnow().isoformat()}

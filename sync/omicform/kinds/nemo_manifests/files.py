@@ -3,6 +3,7 @@ plan and apply stop at its first error; validate lists every error and warning."
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from omicform.desired.model import NemoManifest
 from omicform.desired.problems import Problems
 from omicform.errors import ConfigError
 from omicform.kinds.base import CheckContext
+from omicform.kinds.nemo_manifests.notification_field import notification_of
 from omicform.kinds.nemo_manifests.rules import ManifestReport, check_manifest
 
 
@@ -55,6 +57,17 @@ def check_manifests(items: Sequence[NemoManifest], ctx: CheckContext) -> None:
 
 
 def _every_issue(manifest: NemoManifest, problems: Problems, warnings: Problems) -> None:
+    variable = (notification_of(manifest) or {}).get("auth_details_env")
+    if variable and not os.environ.get(variable):
+        warnings.add(
+            ConfigError(
+                f"{variable} is not set: submitting this manifest (and validate --remote) "
+                "reads the notification's auth_details from it",
+                file=str(manifest.origin.file),
+                line=manifest.origin.line,
+                field=f"{manifest.address}.notification.auth_details_env",
+            )
+        )
     content = read_user_file(manifest.path, field=manifest.address)
     report = check_manifest(content, file_name=manifest.path.name, strict=manifest.strict)
     for issue in report.issues:

@@ -10,6 +10,7 @@ from omicform.desired.model import NemoManifest
 from omicform.kinds.base import PlanContext
 from omicform.kinds.nemo_manifests.files import ManifestFile
 from omicform.kinds.nemo_manifests.guidance import guidance_for
+from omicform.kinds.nemo_manifests.notification_field import notification_of
 from omicform.kinds.nemo_manifests.record import NAME, ManifestRecord
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change
 from omicform.state.model import ResourceState, State
@@ -18,7 +19,8 @@ from omicform.state.model import ResourceState, State
 @dataclass(frozen=True)
 class Manifest:
     """A manifest's payload: the file as planned (its hash pins it), what the local check
-    found, and the submission being followed or adopted, if any."""
+    found, the submission being followed or adopted, if any, and the webhook document to
+    send with it (`notification.py`; the variable holding its credential, never the value)."""
 
     file: str
     content_hash: str
@@ -26,6 +28,7 @@ class Manifest:
     access: str | None
     submission: dict[str, Any] | None = None  # the submission being followed
     adopt: dict[str, Any] | None = None  # the submission an interrupted apply made
+    notification: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -38,11 +41,14 @@ class Manifest:
             data["submission"] = self.submission
         if self.adopt is not None:
             data["adopt"] = self.adopt
+        if self.notification is not None:
+            data["notification"] = self.notification
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:
         access, submission, adopt = data.get("access"), data.get("submission"), data.get("adopt")
+        notification = data.get("notification")
         return cls(
             str(data["file"]),
             str(data["content_hash"]),
@@ -50,6 +56,7 @@ class Manifest:
             str(access) if access is not None else None,
             dict(submission) if isinstance(submission, dict) else None,
             dict(adopt) if isinstance(adopt, dict) else None,
+            dict(notification) if isinstance(notification, dict) else None,
         )
 
 
@@ -64,7 +71,11 @@ def plan_manifest(item: NemoManifest, ctx: PlanContext) -> Change:
     if remote is not None and remote.data is not None and "submission" in remote.data:
         submission = dict(remote.data["submission"])
     detail = Manifest(
-        str(item.path), manifest.content_hash, manifest.report.rows, manifest.report.access
+        str(item.path),
+        manifest.content_hash,
+        manifest.report.rows,
+        manifest.report.access,
+        notification=notification_of(item),
     )
     base: dict[str, Any] = {
         "address": item.address,
