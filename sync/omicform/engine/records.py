@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from omicform.desired.fields import SECTIONS
 from omicform.desired.model import DesiredState
+from omicform.engine.registry import KINDS, kind_named
 from omicform.engine.workspace import Workspace
 from omicform.errors import ConfigError
 
@@ -40,15 +40,25 @@ _UNWRITABLE = frozenset("\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 @dataclass(frozen=True)
 class RecordsWorkspace(Workspace):
     """A Workspace whose tables came from records: loading reports a record's problem by
-    its index and field. `tables` maps each generated TSV (resolved) to its section."""
+    its index and field."""
 
-    tables: tuple[tuple[str, str], ...] = ()
+    tables: tuple[Table, ...] = ()
 
     def desired(self) -> DesiredState:
         try:
             return super().desired()
         except ConfigError as error:
-            raise translated(error, dict(self.tables)) from None
+            raise translated(error, self.tables) from None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A generated TSV (its resolved path), its section, and the first record naming each
+    field (a problem with a column is that record's)."""
+
+    path: str
+    kind: str
+    first_use: tuple[tuple[str, int], ...]
 
 
 def workspace_from_records(
@@ -69,30 +79,39 @@ def workspace_from_records(
     folder = Path(root)
     folder.mkdir(parents=True, exist_ok=True)
     config = {"omicform": 1, **copy.deepcopy(dict(document or {}))}
-    written: list[tuple[str, str]] = []
+    written: list[Table] = []
     for kind, records in (tables or {}).items():
-        text = table_text(kind, records)
-        if text is None:
+        _check_kind(kind)
+        text, first_use = table_text(kind, records)
+        if not first_use:
             continue  # no records: the document's section, if any, stands alone
         name = f"{kind}{TABLE_SUFFIX}"
         _write_if_changed(folder / name, text)
         config[kind] = _with_table(kind, config.get(kind), name)
-        written.append((str((folder / name).resolve()), kind))
+        written.append(Table(str((folder / name).resolve()), kind, tuple(first_use.items())))
     _write_if_changed(folder / CONFIG_NAME, _yaml_text(config))
     return RecordsWorkspace(config=folder / CONFIG_NAME, tables=tuple(written))
 
 
-def table_text(kind: str, records: Iterable[Mapping[str, Any]]) -> str | None:
-    """The records as a TSV: a header of every field named (in order of first use), then a
-    row per record. None for no records."""
-    if kind not in SECTIONS:
+def _check_kind(kind: str) -> None:
+    """Records are taken for the record kinds: those whose entries are records keyed by a
+    natural key (the NMDC staging sections, whose remote records `omicform dump` writes as
+    entries), which read `from:` tables. Any other section goes in the document."""
+    found = kind_named(kind)
+    if found is None or not found.dumpable:
+        takes = ", ".join(k.name for k in KINDS if k.dumpable)
         raise ConfigError(
             "records are taken for the staging sections only",
             field=f"tables[{kind!r}]",
-            hint="Tables: " + ", ".join(SECTIONS) + ". Put other sections in `document`.",
+            hint=f"Tables: {takes}. Put other sections in `document`.",
         )
+
+
+def table_text(kind: str, records: Iterable[Mapping[str, Any]]) -> tuple[str, dict[str, int]]:
+    """The records as a TSV: a header of every field named (in order of first use), then a
+    row per record; and the index of the first record naming each field ({} for none)."""
     rows: list[Mapping[str, Any]] = []
-    columns: dict[str, None] = {}
+    columns: dict[str, int] = {}
     for index, record in enumerate(records):
         if not isinstance(record, Mapping):
             raise ConfigError(
@@ -101,30 +120,15 @@ def table_text(kind: str, records: Iterable[Mapping[str, Any]]) -> str | None:
             )
         for name in record:
             if name not in columns:
-                _check_name(kind, index, name)
-                columns[name] = None
+                if not isinstance(name, str) or not name or _unwritable(name):
+                    raise ConfigError(f"{name!r} is not a field name", field=f"{kind}[{index}]")
+                columns[name] = index
         rows.append(record)
-    if not rows:
-        return None
     lines = ["\t".join(columns)]
     for index, record in enumerate(rows):
         cells = [_cell(record.get(name), f"{kind}[{index}].{name}") for name in columns]
         lines.append("\t".join(cells))
-    return "\n".join(lines) + "\n"
-
-
-def _check_name(kind: str, index: int, name: object) -> None:
-    """A field the section knows, named where it is first used (the loader, reading the
-    header, could only name the column)."""
-    if not isinstance(name, str) or not name or _unwritable(name):
-        raise ConfigError(f"{name!r} is not a field name", field=f"{kind}[{index}]")
-    known = SECTIONS[kind].fields
-    if name not in known:
-        raise ConfigError(
-            f"unknown field for {kind}",
-            field=f"{kind}[{index}].{name}",
-            hint="Known fields: " + ", ".join(known) + ".",
-        )
+    return "\n".join(lines) + "\n", columns
 
 
 def _cell(value: Any, field: str) -> str:
@@ -184,15 +188,17 @@ def _write_if_changed(path: Path, text: str) -> None:
         raise ConfigError(f"cannot be written: {exc.strerror or exc}", file=str(path)) from None
 
 
-def translated(error: ConfigError, tables: Mapping[str, str]) -> ConfigError:
+def translated(error: ConfigError, tables: Iterable[Table]) -> ConfigError:
     """`error` about a generated table, told by record index and field; others unchanged."""
-    kind = tables.get(error.file or "")
-    if kind is None:
+    table = next((t for t in tables if t.path == error.file), None)
+    if table is None:
         return error
-    words = _plain(error)
-    if error.line is None or error.line < 2:  # the header or the table as a whole
-        column = f", field {error.field}" if error.field else ""
-        field = f"{kind} records{column}"
+    kind, words = table.kind, _plain(error)
+    first = dict(table.first_use).get(error.field or "")
+    if error.line == 1 and first is not None:  # a column: the first record naming it
+        field = f"{kind}[{first}].{error.field}"
+    elif error.line is None or error.line < 2:  # the table as a whole
+        field = f"{kind} records"
     else:
         index = error.line - 2  # line 1 is the header; a record is never split
         name = (error.field or "").rsplit(".", 1)[-1]
