@@ -106,7 +106,8 @@ def apply_command(
         ws = workspace(config, state_path)
     desired = ws.desired()
     store = ws.store(desired)
-    warn_if_no_state(store)
+    if replay is None:  # a replayed cassette sends nothing: nothing would be minted again
+        warn_if_no_state(store)
     options = ApplyOptions(parallelism=parallelism, wait=wait, wait_timeout=wait_timeout)
     lock = store.lock("apply", wait=lock_timeout)
     with (
