@@ -18,6 +18,7 @@ import yaml
 
 from omicform.desired.display import has_unsafe, shown
 from omicform.desired.files import decode_utf8, read_user_file
+from omicform.desired.parse_cache import cached
 from omicform.errors import ConfigError
 
 # Nodes that aliases may add beyond those written: generous for `<<: *defaults` merged into
@@ -25,6 +26,10 @@ from omicform.errors import ConfigError
 MAX_ALIAS_NODES = 1_000_000
 MAX_DEPTH = 100  # levels of `[`/`{` nesting
 MAX_KEY_CHARS = 1024  # PyYAML's own limit for plain keys; `? key` could otherwise be any size
+
+
+class _TooDeep(Exception):
+    """Flow collections nested past MAX_DEPTH (found after libyaml composed them)."""
 
 
 class LineMap(dict[str, Any]):
@@ -112,16 +117,60 @@ def _construct_int(loader: _StrictLoader, node: yaml.ScalarNode) -> int:
         ) from None
 
 
-_StrictLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
-_StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+# libyaml composes (scans, parses, keeps the marks) several times faster than PyYAML's
+# Python parser; construction (duplicate keys, lines, key checks) is this module's either way.
+_CLoader: Any = getattr(yaml, "CSafeLoader", None)
+
+
+class _FastLoader(_CLoader or yaml.SafeLoader):  # type: ignore[misc]
+    path = "<string>"
+
+
+for _loader in (_StrictLoader, _FastLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+class _UseStrictParser(Exception):
+    """libyaml refused the text, or passed what the strict parser refuses: let it say why."""
+
+
+def _load_fast(text: str, path: str) -> Any:
+    """The document through libyaml, or _UseStrictParser where only the Python parser's
+    error names the problem as omicform always has (both refuse the same bad files)."""
+    if _CLoader is None or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        raise _UseStrictParser
+    loader = _FastLoader(text)
+    loader.path = path
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_aliases(node, path)
+        return loader.construct_document(node)
+    except (yaml.YAMLError, _TooDeep):
+        raise _UseStrictParser from None
+    finally:
+        loader.dispose()
 
 
 def load_yaml(path: Path) -> Any:
-    """Parses one YAML file strictly; errors name the file and line."""
-    text = decode_utf8(read_user_file(path), str(path))
+    """Parses one YAML file strictly; errors name the file and line.
+
+    A large file's result comes from the parse cache when the same bytes were parsed before
+    by this omicform (parse_cache.py); only results without errors are cached."""
+    raw = read_user_file(path)
+    return cached(raw, lambda: _parse(raw, path), _new_map)
+
+
+def _new_map(line: int) -> LineMap:
+    result = LineMap()
+    result.line = line
+    return result
+
+
+def _parse(raw: bytes, path: Path) -> Any:
+    text = decode_utf8(raw, str(path))
     if "\x00" in text:  # PyYAML's reader refuses it while the loader is being made
         raise ConfigError(
             "not valid YAML: a NUL character",
@@ -129,6 +178,16 @@ def load_yaml(path: Path) -> Any:
             line=text.count("\n", 0, text.index("\x00")) + 1,
             hint="Remove it; YAML files are text without NUL or other control characters.",
         )
+    try:
+        return _load_fast(text, str(path))
+    except _UseStrictParser:
+        pass
+    except RecursionError:
+        raise _too_deep(str(path)) from None
+    return _load_strict(text, path)
+
+
+def _load_strict(text: str, path: Path) -> Any:
     try:
         loader = _StrictLoader(text)
     except yaml.reader.ReaderError as exc:
@@ -151,14 +210,18 @@ def load_yaml(path: Path) -> Any:
         raise _reader_error(exc, text, str(path)) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML: {exc}", file=str(path)) from None
-    except RecursionError:
-        raise ConfigError(
-            "nested too deeply to read",
-            file=str(path),
-            hint="A desired-state file needs a few levels of nesting; this one has hundreds.",
-        ) from None
+    except (RecursionError, _TooDeep):
+        raise _too_deep(str(path)) from None
     finally:
         loader.dispose()
+
+
+def _too_deep(file: str) -> ConfigError:
+    return ConfigError(
+        "nested too deeply to read",
+        file=file,
+        hint="A desired-state file needs a few levels of nesting; this one has hundreds.",
+    )
 
 
 def _reader_error(exc: yaml.reader.ReaderError, text: str, file: str) -> ConfigError:
@@ -181,10 +244,14 @@ def _check_aliases(root: yaml.Node, file: str) -> None:
     written: set[int] = set()
     visiting: set[int] = set()
 
-    def size(node: yaml.Node) -> int:
+    def size(node: yaml.Node, flow: int = 0) -> int:
         known = sizes.get(id(node))
         if known is not None:
             return known
+        if getattr(node, "flow_style", False):
+            flow += 1
+            if flow > MAX_DEPTH:  # libyaml allows 1,000; the strict parser says where
+                raise _TooDeep
         if id(node) in visiting:
             raise ConfigError(
                 "an alias refers to the node that contains it",
@@ -195,9 +262,9 @@ def _check_aliases(root: yaml.Node, file: str) -> None:
         written.add(id(node))
         total = 1
         if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child) for child in node.value)
+            total += sum(size(child, flow) for child in node.value)
         elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
+            total += sum(size(k, flow) + size(v, flow) for k, v in node.value)
         visiting.discard(id(node))
         sizes[id(node)] = total
         if total - len(written) > MAX_ALIAS_NODES:
