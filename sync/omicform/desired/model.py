@@ -117,6 +117,9 @@ class NemoManifest:
     path: Path
     origin: Origin
     strict: bool = False
+    # The webhook document sent with the submission, checked; it names the variable that
+    # holds its credential (auth_details_env), never the credential itself.
+    notification: Mapping[str, Any] | None = None
 
     @property
     def address(self) -> str:
@@ -149,9 +152,18 @@ class ServiceConfig:
 
 
 @dataclass(frozen=True)
+class StateSettings:
+    """`state:`: a PostgreSQL state, its URL read from `url_env` (it may hold a password)."""
+
+    url_env: str = "OMICFORM_STATE_URL"
+    name: str = "default"  # several configurations may share one database
+
+
+@dataclass(frozen=True)
 class DesiredState:
     files: tuple[Path, ...]
     services: ServiceConfig = field(default_factory=ServiceConfig)
+    state: StateSettings | None = None  # None: the state file beside the config
     # Each kind's items, by its section (the kind's name), in file order; every kind the
     # loader was handed has an entry. A kind reads its own with `of(name)`.
     sections: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)

@@ -14,7 +14,6 @@ from omicform.desired.model import NemoManifest
 from omicform.desired.problems import Problems
 from omicform.errors import ConfigError
 from omicform.kinds.base import CheckContext
-from omicform.kinds.nemo_manifests.notification_field import notification_of
 from omicform.kinds.nemo_manifests.rules import ManifestReport, check_manifest
 
 
@@ -57,7 +56,7 @@ def check_manifests(items: Sequence[NemoManifest], ctx: CheckContext) -> None:
 
 
 def _every_issue(manifest: NemoManifest, problems: Problems, warnings: Problems) -> None:
-    variable = (notification_of(manifest) or {}).get("auth_details_env")
+    variable = (manifest.notification or {}).get("auth_details_env")
     if variable and not os.environ.get(variable):
         warnings.add(
             ConfigError(

@@ -1,4 +1,5 @@
-"""The `nemo_manifests:` section: `NAME: FILE`, or `NAME: {file: FILE, strict: true}`.
+"""The `nemo_manifests:` section: `NAME: FILE`, or `NAME: {file: FILE, strict: true,
+notification: {...}}` (the webhook document, `notification.py`).
 
 A manifest's settings are read here and nowhere else: a new per-manifest key is one more
 name in `KEYS` and one more field of `NemoManifest`.
@@ -12,9 +13,10 @@ from omicform.desired.context import LoadContext
 from omicform.desired.model import NemoManifest, Origin
 from omicform.desired.sections import error_at, file_entry
 from omicform.desired.yamlfile import LineMap
+from omicform.kinds.nemo_manifests.notification import load_notification
 from omicform.kinds.nemo_manifests.record import NAME
 
-KEYS = {"file", "strict"}  # the settings a manifest entry may have
+KEYS = {"file", "strict", "notification"}  # the settings a manifest entry may have
 
 
 def load_manifests(section: LineMap, ctx: LoadContext) -> None:
@@ -24,6 +26,11 @@ def load_manifests(section: LineMap, ctx: LoadContext) -> None:
         strict = spec.get("strict", False) if isinstance(spec, LineMap) else False
         if not isinstance(strict, bool):
             raise error_at(where, spec, "strict", f"{address}.strict", "expected true or false")
-        return NemoManifest(name, path, where, strict)
+        note = spec.get("notification") if isinstance(spec, LineMap) else None
+        notification = None
+        if note is not None:
+            origin = Origin(where.file, spec.line_of("notification"))
+            notification = load_notification(note, origin, address)
+        return NemoManifest(name, path, where, strict, notification)
 
     ctx.each(section, manifest)

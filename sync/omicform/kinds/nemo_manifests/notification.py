@@ -19,7 +19,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from omicform.desired.model import Origin
+from omicform.desired.model import NemoManifest, Origin
 from omicform.desired.sections import error_at, only
 from omicform.desired.yamlfile import LineMap
 from omicform.errors import ConfigError, MissingCredentials
@@ -115,6 +115,11 @@ def _headers(value: Any, spec: LineMap, at: Origin, field: str) -> dict[str, str
                 field=f"{field}.headers.{name}",
             )
     return {str(k): v for k, v in value.items()}
+
+
+def notification_of(item: NemoManifest) -> dict[str, Any] | None:
+    """A copy of the manifest's checked document (naming its credential's variable)."""
+    return dict(item.notification) if item.notification else None
 
 
 def resolve(

@@ -10,7 +10,6 @@ from omicform.desired.model import NemoManifest
 from omicform.kinds.base import PlanContext
 from omicform.kinds.nemo_manifests.files import ManifestFile
 from omicform.kinds.nemo_manifests.guidance import guidance_for
-from omicform.kinds.nemo_manifests.notification_field import notification_of
 from omicform.kinds.nemo_manifests.record import NAME, ManifestRecord
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change
 from omicform.state.model import ResourceState, State
@@ -75,7 +74,7 @@ def plan_manifest(item: NemoManifest, ctx: PlanContext) -> Change:
         manifest.content_hash,
         manifest.report.rows,
         manifest.report.access,
-        notification=notification_of(item),
+        notification=dict(item.notification) if item.notification else None,
     )
     base: dict[str, Any] = {
         "address": item.address,

@@ -16,8 +16,12 @@ from omicform.desired.model import NemoManifest
 from omicform.errors import ConfigError, MissingCredentials, ServiceError
 from omicform.kinds.base import LocalFiles
 from omicform.kinds.nemo_manifests.files import ManifestFile
-from omicform.kinds.nemo_manifests.notification import REFUSED, refusal_hint, resolve
-from omicform.kinds.nemo_manifests.notification_field import notification_of
+from omicform.kinds.nemo_manifests.notification import (
+    REFUSED,
+    notification_of,
+    refusal_hint,
+    resolve,
+)
 from omicform.kinds.nemo_manifests.record import ManifestRecord
 from omicform.state.model import State
 
