@@ -20,6 +20,7 @@ from urllib.parse import quote, quote_plus
 
 import httpx
 
+from omicform.kinds.staging_rows import ROWS
 from omicform.sandbox.testing import manifest_tsv
 from omicform.services import (
     NemoCredentials,
@@ -222,3 +223,11 @@ def config(folder: Path, samples: int = 3, manifests: int = 1, tasks: int = 2) -
     path = folder / "omicform.yaml"
     path.write_text(text)
     return path
+
+
+# The staging collections, as their rows declare them, for specs that call the service layer.
+STAGING = {row.name: row.collection for row in ROWS}
+STAGING_PROJECTS = STAGING["jgi_sequencing_projects"]
+STAGING_SAMPLES = STAGING["jgi_samples"]
+STAGING_TASKS = STAGING["globus_tasks"]
+ALL_STAGING = tuple(STAGING.values())

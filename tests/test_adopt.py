@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from helpers import STAGING_PROJECTS, STAGING_SAMPLES
 
 from omicform.cli import main
 from omicform.connections import Connections
 from omicform.engine.desired import load_desired
 from omicform.sandbox import run_sandbox
 from omicform.sandbox.testing import project_record, sample_record
-from omicform.services.nmdc import StagingKind
 
 
 def test_dumped_records_are_a_desired_state_that_plans_no_change(
@@ -23,11 +23,9 @@ def test_dumped_records_are_a_desired_state_that_plans_no_change(
         for name, value in sandbox.env.items():
             monkeypatch.setenv(name, value)
         with Connections(env=sandbox.env) as connections:
-            connections.nmdc.create_record(
-                StagingKind.JGI_SEQUENCING_PROJECTS, project_record("proj-1")
-            )
+            connections.nmdc.create_record(STAGING_PROJECTS, project_record("proj-1"))
             for i in range(3):
-                connections.nmdc.create_record(StagingKind.JGI_SAMPLES, sample_record(f"f-{i}"))
+                connections.nmdc.create_record(STAGING_SAMPLES, sample_record(f"f-{i}"))
         runner = CliRunner()
         projects = runner.invoke(
             main, ["dump", "jgi_sequencing_projects", "-f", str(tmp_path / "none.yaml")]

@@ -12,12 +12,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from helpers import config
+from helpers import STAGING_SAMPLES, config
 
 from omicform.connections import Connections
 from omicform.engine.workspace import Workspace
 from omicform.sandbox import run_sandbox
-from omicform.services.nmdc import StagingKind
 
 SAMPLES = 300
 
@@ -64,7 +63,7 @@ def test_random_kills_during_apply_leave_state_the_next_run_completes_from(tmp_p
         with Connections(ws.desired().services, env=sandbox.env) as connections:
             _, state, plan = ws.plan(connections)
             assert not plan.has_changes, [c.address for c in plan.changes if c.changing]
-            samples = list(connections.nmdc.list_records(StagingKind.JGI_SAMPLES, page_size=0))
+            samples = list(connections.nmdc.list_records(STAGING_SAMPLES, page_size=0))
             keys = [r["jdp_file_id"] for r in samples]
             assert sorted(keys) == sorted(f"f{i}" for i in range(SAMPLES))  # each exactly once
             submissions = list(connections.nemo.list_submissions())

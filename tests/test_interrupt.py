@@ -16,13 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import config
+from helpers import STAGING_SAMPLES, config
 
 from omicform.connections import Connections
 from omicform.engine.executor import ApplyOptions, apply_plan
 from omicform.engine.workspace import Workspace
 from omicform.sandbox import Sandbox, run_sandbox
-from omicform.services.nmdc import StagingKind
 
 SAMPLES = 200
 OMICFORM = (sys.executable, "-m", "omicform")
@@ -82,7 +81,7 @@ def interrupt(process: subprocess.Popen[str], path: Path, *signals: signal.Signa
 def server_samples(sandbox: Sandbox, path: Path) -> list[str]:
     ws = Workspace(config=path)
     with Connections(ws.desired().services, env=sandbox.env) as connections:
-        records = connections.nmdc.list_records(StagingKind.JGI_SAMPLES, page_size=0)
+        records = connections.nmdc.list_records(STAGING_SAMPLES, page_size=0)
         return [r["jdp_file_id"] for r in records]
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers import ALL_STAGING, STAGING_PROJECTS, STAGING_SAMPLES, STAGING_TASKS
 from realnmdc.harness import RealNmdc
 
 from omicform.errors import (
@@ -22,7 +23,8 @@ from omicform.errors import (
     PermissionDenied,
     RequestRejected,
 )
-from omicform.services import NmdcCredentials, NmdcService, NmdcSettings, Secret, StagingKind
+from omicform.services import NmdcCredentials, NmdcService, NmdcSettings, Secret
+from omicform.services.nmdc import Collection
 
 pytestmark = pytest.mark.realnmdc
 
@@ -99,7 +101,7 @@ def test_a_user_gets_a_token_by_password(real_nmdc: RealNmdc) -> None:
     )
     with service(real_nmdc, creds) as nmdc:
         assert nmdc.token().count(".") == 2
-        listed = list(nmdc.list_records(StagingKind.GLOBUS_TASKS, page_size=1))
+        listed = list(nmdc.list_records(STAGING_TASKS, page_size=1))
         assert isinstance(listed, list)
 
 
@@ -217,21 +219,21 @@ def test_mint_needs_a_site_client(real_nmdc: RealNmdc) -> None:
 @pytest.fixture(scope="module")
 def project_name(site: NmdcService) -> str:
     name = "omicform-" + uid()
-    site.create_record(StagingKind.JGI_SEQUENCING_PROJECTS, project(name))
+    site.create_record(STAGING_PROJECTS, project(name))
     return name
 
 
-def records_for(kind: StagingKind, prefix: str, project_name: str, n: int) -> list[dict[str, Any]]:
-    if kind is StagingKind.JGI_SEQUENCING_PROJECTS:
+def records_for(kind: Collection, prefix: str, project_name: str, n: int) -> list[dict[str, Any]]:
+    if kind is STAGING_PROJECTS:
         return [project(f"{prefix}-{i}") for i in range(n)]
-    if kind is StagingKind.JGI_SAMPLES:
+    if kind is STAGING_SAMPLES:
         return [sample(f"{prefix}-{i}", project_name) for i in range(n)]
     return [task(f"{prefix}-{i}") for i in range(n)]
 
 
-@pytest.mark.parametrize("kind", list(StagingKind), ids=lambda k: k.value)
+@pytest.mark.parametrize("kind", list(ALL_STAGING), ids=lambda k: k.name)
 def test_staging_create_duplicate_and_list_across_pages_with_a_filter(
-    site: NmdcService, project_name: str, kind: StagingKind
+    site: NmdcService, project_name: str, kind: Collection
 ) -> None:
     prefix = "om-" + uid()
     records = records_for(kind, prefix, project_name, 7)
@@ -249,9 +251,9 @@ def test_staging_create_duplicate_and_list_across_pages_with_a_filter(
     assert projected == [{kind.key: keys[0]}]
 
 
-@pytest.mark.parametrize("kind", list(StagingKind), ids=lambda k: k.value)
+@pytest.mark.parametrize("kind", list(ALL_STAGING), ids=lambda k: k.name)
 def test_staging_get_one_by_key_and_absent_is_none(
-    site: NmdcService, project_name: str, kind: StagingKind
+    site: NmdcService, project_name: str, kind: Collection
 ) -> None:
     (record,) = records_for(kind, "om-" + uid(), project_name, 1)
     site.create_record(kind, record)
@@ -264,20 +266,18 @@ def test_a_sample_datetime_reads_back_without_a_zone_at_millisecond_precision(
     site: NmdcService, project_name: str
 ) -> None:
     record = sample("om-" + uid(), project_name)
-    site.create_record(StagingKind.JGI_SAMPLES, record)
-    found = site.get_record(StagingKind.JGI_SAMPLES, record["jdp_file_id"])
+    site.create_record(STAGING_SAMPLES, record)
+    found = site.get_record(STAGING_SAMPLES, record["jdp_file_id"])
     assert found is not None and found["create_date"] == "2023-01-02T00:00:00.987000"
 
 
-@pytest.mark.parametrize(
-    "kind", [StagingKind.JGI_SAMPLES, StagingKind.GLOBUS_TASKS], ids=lambda k: k.value
-)
+@pytest.mark.parametrize("kind", [STAGING_SAMPLES, STAGING_TASKS], ids=lambda k: k.name)
 def test_staging_patch_merges_the_full_record_and_unknown_is_not_found(
-    site: NmdcService, project_name: str, kind: StagingKind
+    site: NmdcService, project_name: str, kind: Collection
 ) -> None:
     (record,) = records_for(kind, "om-" + uid(), project_name, 1)
     site.create_record(kind, record)
-    status_field = "globus_file_status" if kind is StagingKind.JGI_SAMPLES else "task_status"
+    status_field = "globus_file_status" if kind is STAGING_SAMPLES else "task_status"
     updated = site.update_record(kind, {**record, status_field: "SUCCEEDED"})
     assert updated[status_field] == "SUCCEEDED"
     assert site.get_record(kind, record[kind.key])[status_field] == "SUCCEEDED"  # type: ignore[index]
@@ -285,9 +285,9 @@ def test_staging_patch_merges_the_full_record_and_unknown_is_not_found(
         site.update_record(kind, {**record, kind.key: "absent-" + uid()})
 
 
-@pytest.mark.parametrize("kind", list(StagingKind), ids=lambda k: k.value)
+@pytest.mark.parametrize("kind", list(ALL_STAGING), ids=lambda k: k.name)
 def test_staging_without_the_allowance_is_forbidden(
-    restricted: NmdcService, project_name: str, kind: StagingKind
+    restricted: NmdcService, project_name: str, kind: Collection
 ) -> None:
     (record,) = records_for(kind, "om-" + uid(), project_name, 1)
     with pytest.raises(PermissionDenied) as caught:
@@ -298,15 +298,15 @@ def test_staging_without_the_allowance_is_forbidden(
 
 
 WRONG_TYPES = {
-    StagingKind.JGI_SEQUENCING_PROJECTS: ("jgi_proposal_id", 503568),
-    StagingKind.JGI_SAMPLES: ("jdp_file_size", "big"),
-    StagingKind.GLOBUS_TASKS: ("task_status", 5),
+    STAGING_PROJECTS: ("jgi_proposal_id", 503568),
+    STAGING_SAMPLES: ("jdp_file_size", "big"),
+    STAGING_TASKS: ("task_status", 5),
 }
 
 
-@pytest.mark.parametrize("kind", list(StagingKind), ids=lambda k: k.value)
+@pytest.mark.parametrize("kind", list(ALL_STAGING), ids=lambda k: k.name)
 def test_staging_with_a_mistyped_field_is_a_422_naming_it(
-    site: NmdcService, project_name: str, kind: StagingKind
+    site: NmdcService, project_name: str, kind: Collection
 ) -> None:
     (record,) = records_for(kind, "om-" + uid(), project_name, 1)
     field, wrong = WRONG_TYPES[kind]
@@ -316,9 +316,9 @@ def test_staging_with_a_mistyped_field_is_a_422_naming_it(
     assert field in (caught.value.server_message or "")
 
 
-@pytest.mark.parametrize("kind", list(StagingKind), ids=lambda k: k.value)
+@pytest.mark.parametrize("kind", list(ALL_STAGING), ids=lambda k: k.name)
 def test_staging_with_a_missing_field_is_refused_before_sending(
-    site: NmdcService, project_name: str, kind: StagingKind
+    site: NmdcService, project_name: str, kind: Collection
 ) -> None:
     (record,) = records_for(kind, "om-" + uid(), project_name, 1)
     field = next(k for k in record if k != kind.key)

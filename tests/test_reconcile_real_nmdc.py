@@ -8,13 +8,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from helpers import STAGING_SAMPLES, STAGING_TASKS
 from realnmdc.harness import RealNmdc
 
 from omicform.connections import Connections
 from omicform.engine.executor import ApplyOptions, apply_plan
 from omicform.engine.workspace import Workspace
 from omicform.model.plan import Plan
-from omicform.services.nmdc import StagingKind
 
 pytestmark = pytest.mark.realnmdc
 
@@ -108,7 +108,7 @@ def test_every_nmdc_kind_round_trips_and_the_second_plan_is_empty(
         assert set(actions(again).values()) == {"no-op"}
         minted = state.minted()["objs"]
         assert len(minted) == 2
-        task = connections.nmdc.get_record(StagingKind.GLOBUS_TASKS, f"{tag}-task")
+        task = connections.nmdc.get_record(STAGING_TASKS, f"{tag}-task")
         assert task == {"task_id": f"{tag}-task", "task_status": f"moving {minted[0]}"}
         run = state.get("metadata_submissions.objects")
         assert run is not None and run.run is not None and run.run["status"] == "COMPLETE"
@@ -123,11 +123,11 @@ def test_out_of_band_changes_plan_an_update_only_for_declared_fields(
         desired, state, plan = ws.plan(connections)
         assert apply_plan(plan, state, ws.store(desired), connections).ok
         nmdc = connections.nmdc
-        record = nmdc.get_record(StagingKind.JGI_SAMPLES, f"{tag}-f0")
+        record = nmdc.get_record(STAGING_SAMPLES, f"{tag}-f0")
         assert record is not None
         # Declared field changed by someone else, and an undeclared one set.
         nmdc.update_record(
-            StagingKind.JGI_SAMPLES, {**record, "globus_file_status": "FAILED", "request_id": 7}
+            STAGING_SAMPLES, {**record, "globus_file_status": "FAILED", "request_id": 7}
         )
         _, state, plan = ws.plan(connections)
         changing = {c.address: c for c in plan.changes if c.changing}
@@ -139,4 +139,4 @@ def test_out_of_band_changes_plan_an_update_only_for_declared_fields(
         assert apply_plan(plan, state, ws.store(desired), connections).ok
         _, _, final = ws.plan(connections)
         assert not final.has_changes
-        assert nmdc.get_record(StagingKind.JGI_SAMPLES, f"{tag}-f0")["request_id"] == 7  # type: ignore[index]
+        assert nmdc.get_record(STAGING_SAMPLES, f"{tag}-f0")["request_id"] == 7  # type: ignore[index]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import config, manifest
+from helpers import STAGING_SAMPLES, STAGING_TASKS, config, manifest
 
 from omicform.connections import Connections
 from omicform.engine.executor import ApplyOptions, apply_plan
@@ -16,7 +16,6 @@ from omicform.engine.workspace import Workspace, load_plan, save_plan
 from omicform.kinds.base import PAGE_SIZE
 from omicform.model.plan import Plan
 from omicform.sandbox import Sandbox, run_sandbox
-from omicform.services.nmdc import StagingKind
 
 
 @pytest.fixture()
@@ -85,12 +84,12 @@ def test_drift_in_a_declared_field_plans_an_update_and_in_an_undeclared_one_noth
         desired, state, plan = ws.plan(connections)
         assert apply_plan(plan, state, ws.store(desired), connections).ok
         nmdc = connections.nmdc
-        record = nmdc.get_record(StagingKind.JGI_SAMPLES, "f1")
+        record = nmdc.get_record(STAGING_SAMPLES, "f1")
         assert record is not None
-        nmdc.update_record(StagingKind.JGI_SAMPLES, {**record, "request_id": 99})
+        nmdc.update_record(STAGING_SAMPLES, {**record, "request_id": 99})
         _, _, plan = ws.plan(connections)
         assert not plan.has_changes
-        nmdc.update_record(StagingKind.JGI_SAMPLES, {**record, "globus_file_status": "FAILED"})
+        nmdc.update_record(STAGING_SAMPLES, {**record, "globus_file_status": "FAILED"})
         _, _, plan = ws.plan(connections)
         assert {c.address: c.action for c in plan.changes if c.changing} == {
             "jgi_samples.f1": "update"
@@ -113,9 +112,7 @@ def test_a_stale_saved_plan_is_refused_naming_what_changed(
         save_plan(plan, tmp_path / "plan.json")
         saved = load_plan(tmp_path / "plan.json")
         check_fresh(saved, desired, state, connections)  # fresh: fine
-        connections.nmdc.update_record(
-            StagingKind.GLOBUS_TASKS, {"task_id": "t1", "task_status": "PAUSED"}
-        )
+        connections.nmdc.update_record(STAGING_TASKS, {"task_id": "t1", "task_status": "PAUSED"})
         with pytest.raises(StalePlan) as caught:
             check_fresh(saved, ws.desired(), state, connections)
         assert "globus_tasks.t1" in str(caught.value)
@@ -163,7 +160,7 @@ def test_with_a_tenth_of_answers_failing_apply_completes_without_duplicates(
             else:
                 pytest.fail("apply did not converge")
             sandbox.admin.clear_faults()
-            samples = list(connections.nmdc.list_records(StagingKind.JGI_SAMPLES, page_size=0))
+            samples = list(connections.nmdc.list_records(STAGING_SAMPLES, page_size=0))
             assert sorted(r["jdp_file_id"] for r in samples) == sorted(f"f{i}" for i in range(40))
             submissions = list(connections.nemo.list_submissions())
             assert len(submissions) == 3  # never a duplicate submission

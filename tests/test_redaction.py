@@ -15,7 +15,7 @@ import logging
 
 import httpx
 import pytest
-from helpers import FAST, Peer, forms, reply
+from helpers import FAST, STAGING_TASKS, Peer, forms, reply
 
 from omicform.errors import AuthenticationFailed, ServiceError
 from omicform.services import (
@@ -26,7 +26,6 @@ from omicform.services import (
     NmdcService,
     NmdcSettings,
     Secret,
-    StagingKind,
 )
 from omicform.services.redact import Redactor
 
@@ -127,10 +126,10 @@ class TestEchoingPeers:
         self, secret: str, http_log: pytest.LogCaptureFixture
     ) -> None:
         peer = Peer()
-        peer.on("GET", StagingKind.GLOBUS_TASKS.path, reply(404, {"detail": "Not Found"}))
+        peer.on("GET", STAGING_TASKS.path, reply(404, {"detail": "Not Found"}))
         service = nmdc_with(secret, httpx.MockTransport(peer))
         with pytest.raises(ServiceError) as caught:
-            list(service.list_records(StagingKind.GLOBUS_TASKS, filter={"task_id": secret}))
+            list(service.list_records(STAGING_TASKS, filter={"task_id": secret}))
         assert "omicform.http" in http_log.text  # the request was logged
         assert_hidden(secret, str(caught.value) + http_log.text)
 

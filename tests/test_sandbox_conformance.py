@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from helpers import STAGING_PROJECTS, STAGING_SAMPLES, STAGING_TASKS
 from jsonschema import Draft202012Validator
 from omicform_nemo_client import Client as NemoClient
 from omicform_nemo_client.api.auth import login
@@ -76,7 +77,6 @@ from omicform.services import (
     NemoSettings,
     NmdcService,
     NmdcSettings,
-    StagingKind,
 )
 from omicform.services.settings import HttpSettings, NmdcCredentials, Secret
 
@@ -405,9 +405,9 @@ def test_nmdc_every_operation_through_the_service_layer(
         assert nmdc.wait_for_run(run_id, interval=0.01).status == "COMPLETE"
         assert len(nmdc.mint("nmdc:Biosample", 3)) == 3
         for kind, record in (
-            (StagingKind.JGI_SEQUENCING_PROJECTS, project_record("svc-p1")),
-            (StagingKind.JGI_SAMPLES, sample_record("svc-s1")),
-            (StagingKind.GLOBUS_TASKS, task_record("svc-t1")),
+            (STAGING_PROJECTS, project_record("svc-p1")),
+            (STAGING_SAMPLES, sample_record("svc-s1")),
+            (STAGING_TASKS, task_record("svc-t1")),
         ):
             nmdc.create_record(kind, record)
             with pytest.raises(ServiceError) as exists:
@@ -424,7 +424,7 @@ def test_nmdc_every_operation_through_the_service_layer(
     user_creds = NmdcCredentials(client_id=RESTRICTED_CLIENT[0], client_secret=Secret("wrong"))
     bad = NmdcSettings(base_url=sandbox.nmdc_url, credentials=user_creds, http=NO_LIMIT)
     with NmdcService(bad, transport=recorder) as nmdc, pytest.raises(ServiceError) as denied:
-        nmdc.get_record(StagingKind.GLOBUS_TASKS, "svc-t1")
+        nmdc.get_record(STAGING_TASKS, "svc-t1")
     assert denied.value.status == 401
     recorder.assert_clean()
     recorder.assert_saw(

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from helpers import STAGING_TASKS
 
 from omicform.errors import OutcomeUnknown, ServerFailed, ServiceUnreachable
 from omicform.sandbox import Sandbox, run_sandbox
 from omicform.sandbox.testing import task_record
-from omicform.services import NmdcService, NmdcSettings, StagingKind
+from omicform.services import NmdcService, NmdcSettings
 from omicform.services.retry import RetryPolicy
 from omicform.services.settings import HttpSettings
 
@@ -54,11 +55,11 @@ def test_latency_is_added_to_every_answer() -> None:
 def test_errors_and_throttling_are_retried_for_reads(sandbox: Sandbox) -> None:
     with service(sandbox) as nmdc:
         for i in range(5):
-            nmdc.create_record(StagingKind.GLOBUS_TASKS, task_record(f"t{i}"))
+            nmdc.create_record(STAGING_TASKS, task_record(f"t{i}"))
         sandbox.admin.reset_counts()
         sandbox.admin.set_faults(error_rate=0.3, throttle_rate=0.2, error_phase="before")
         for _ in range(4):
-            records = list(nmdc.list_records(StagingKind.GLOBUS_TASKS, page_size=2))
+            records = list(nmdc.list_records(STAGING_TASKS, page_size=2))
             assert [r["task_id"] for r in records] == [f"t{i}" for i in range(5)]
     logical_calls = 4 * 3  # three pages each time
     assert sandbox.admin.request_counts("nmdc")[LIST_ROUTE] > logical_calls
@@ -82,7 +83,7 @@ def test_a_dropped_connection_is_a_transport_error(sandbox: Sandbox) -> None:
         httpx.post(sandbox.nmdc_url + "/metadata/json:validate", json={})
     two_tries = HttpSettings(retry=RetryPolicy(max_attempts=2, base_delay=0.001))
     with service(sandbox, two_tries) as nmdc, pytest.raises(ServiceUnreachable):
-        nmdc.get_record(StagingKind.GLOBUS_TASKS, "t1")
+        nmdc.get_record(STAGING_TASKS, "t1")
     assert sandbox.admin.request_outcomes("nmdc")[("nmdc", "POST /token", "dropped")] == 2
 
 
@@ -91,20 +92,20 @@ def test_a_fault_after_the_write_leaves_the_outcome_unknown(sandbox: Sandbox) ->
         nmdc.token()
         sandbox.admin.set_faults(error_rate=1.0, error_phase="after")
         with pytest.raises(ServerFailed) as failed:
-            nmdc.create_record(StagingKind.GLOBUS_TASKS, task_record("after-1"))
+            nmdc.create_record(STAGING_TASKS, task_record("after-1"))
         assert failed.value.status in (500, 502, 503)
         sandbox.admin.set_faults(error_rate=0.0, drop_rate=1.0)
         with pytest.raises(OutcomeUnknown):
-            nmdc.create_record(StagingKind.GLOBUS_TASKS, task_record("after-2"))
+            nmdc.create_record(STAGING_TASKS, task_record("after-2"))
         sandbox.admin.clear_faults()
         # Both writes happened although neither answer arrived: read back before resending.
-        assert nmdc.get_record(StagingKind.GLOBUS_TASKS, "after-1") is not None
-        assert nmdc.get_record(StagingKind.GLOBUS_TASKS, "after-2") is not None
+        assert nmdc.get_record(STAGING_TASKS, "after-1") is not None
+        assert nmdc.get_record(STAGING_TASKS, "after-2") is not None
         sandbox.admin.set_faults(error_rate=1.0, error_phase="before")
         with pytest.raises(ServerFailed):
-            nmdc.create_record(StagingKind.GLOBUS_TASKS, task_record("before-1"))
+            nmdc.create_record(STAGING_TASKS, task_record("before-1"))
         sandbox.admin.clear_faults()
-        assert nmdc.get_record(StagingKind.GLOBUS_TASKS, "before-1") is None
+        assert nmdc.get_record(STAGING_TASKS, "before-1") is None
 
 
 def test_rate_limit_answers_429_over_the_limit() -> None:

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from helpers import PROJECT, SECRET, Peer, drop, nemo, nmdc, refuse, reply
+from helpers import (
+    PROJECT,
+    SECRET,
+    STAGING_PROJECTS,
+    STAGING_TASKS,
+    Peer,
+    drop,
+    nemo,
+    nmdc,
+    refuse,
+    reply,
+)
 
 from omicform.errors import (
     ConfigError,
@@ -19,7 +30,7 @@ from omicform.errors import (
     ServiceUnreachable,
     WrongAddress,
 )
-from omicform.services import NmdcCredentials, NmdcService, NmdcSettings, Secret, StagingKind
+from omicform.services import NmdcCredentials, NmdcService, NmdcSettings, Secret
 from omicform.services.retry import RetryPolicy
 from omicform.services.settings import HttpSettings
 
@@ -42,9 +53,9 @@ class TestNotFound:
 
     def test_a_list_endpoint_that_404s_means_the_base_url_is_wrong(self) -> None:
         peer = Peer()
-        peer.on("GET", StagingKind.GLOBUS_TASKS.path, reply(404, {"detail": "Not found"}))
+        peer.on("GET", STAGING_TASKS.path, reply(404, {"detail": "Not found"}))
         with pytest.raises(WrongAddress) as caught:
-            list(nmdc(peer).list_records(StagingKind.GLOBUS_TASKS, filter={"task_id": "t1"}))
+            list(nmdc(peer).list_records(STAGING_TASKS, filter={"task_id": "t1"}))
         text = str(caught.value)
         assert "GET http://nmdc.test/wf_file_staging/globus_tasks?filter=" in text
         assert "`services.nmdc.url`, or NMDC_API_URL" in text
@@ -84,21 +95,19 @@ class TestNotFound:
         peer = Peer()
         peer.on("GET", TASK, html_404)
         with pytest.raises(WrongAddress):
-            nmdc(peer).get_record(StagingKind.GLOBUS_TASKS, "t1")
+            nmdc(peer).get_record(STAGING_TASKS, "t1")
 
     def test_get_record_reads_the_services_own_404_as_absent(self) -> None:
         peer = Peer()
         peer.on("GET", TASK, reply(404, {"detail": "Not found"}))
-        assert nmdc(peer).get_record(StagingKind.GLOBUS_TASKS, "t1") is None
+        assert nmdc(peer).get_record(STAGING_TASKS, "t1") is None
 
     def test_a_long_query_is_decoded_and_shortened_in_the_message(self) -> None:
         peer = Peer()
-        peer.on("GET", StagingKind.GLOBUS_TASKS.path, reply(404, {"detail": "Not Found"}))
+        peer.on("GET", STAGING_TASKS.path, reply(404, {"detail": "Not Found"}))
         keys = [f"task-{n:04d}" for n in range(200)]
         with pytest.raises(WrongAddress) as caught:
-            list(
-                nmdc(peer).list_records(StagingKind.GLOBUS_TASKS, filter={"task_id": {"$in": keys}})
-            )
+            list(nmdc(peer).list_records(STAGING_TASKS, filter={"task_id": {"$in": keys}}))
         first_line = str(caught.value).splitlines()[0]
         assert '?filter={"task_id":{"$in":["task-0000",' in first_line
         assert "…" in first_line and "task-0199" not in first_line
@@ -124,9 +133,9 @@ class TestNoAnswer:
 
     def test_a_dropped_create_names_the_full_url_and_stays_outcome_unknown(self) -> None:
         peer = Peer()
-        peer.on("POST", StagingKind.JGI_SEQUENCING_PROJECTS.path, drop)
+        peer.on("POST", STAGING_PROJECTS.path, drop)
         with pytest.raises(OutcomeUnknown) as caught:
-            nmdc(peer).create_record(StagingKind.JGI_SEQUENCING_PROJECTS, PROJECT)
+            nmdc(peer).create_record(STAGING_PROJECTS, PROJECT)
         assert "POST http://nmdc.test/wf_file_staging/jgi_sequencing_projects" in str(caught.value)
 
     def test_the_url_never_shows_credentials_it_carries(self) -> None:
@@ -167,9 +176,9 @@ class TestNoTraceback:
             return httpx.Response(201, content=b"not gzip", headers={"Content-Encoding": "gzip"})
 
         peer = Peer()
-        peer.on("POST", StagingKind.JGI_SEQUENCING_PROJECTS.path, bad_gzip)
+        peer.on("POST", STAGING_PROJECTS.path, bad_gzip)
         with pytest.raises(OutcomeUnknown):
-            nmdc(peer).create_record(StagingKind.JGI_SEQUENCING_PROJECTS, PROJECT)
+            nmdc(peer).create_record(STAGING_PROJECTS, PROJECT)
 
     def test_a_web_page_where_the_api_should_be_points_at_the_url(self) -> None:
         peer = Peer()

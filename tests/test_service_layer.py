@@ -11,7 +11,20 @@ import time
 
 import httpx
 import pytest
-from helpers import FAST, PROJECT, SECRET, Peer, drop, nemo, nmdc, refuse, reply
+from helpers import (
+    FAST,
+    PROJECT,
+    SECRET,
+    STAGING_PROJECTS,
+    STAGING_SAMPLES,
+    STAGING_TASKS,
+    Peer,
+    drop,
+    nemo,
+    nmdc,
+    refuse,
+    reply,
+)
 
 from omicform.errors import (
     AlreadyExists,
@@ -21,7 +34,6 @@ from omicform.errors import (
     RequestRejected,
     ServerFailed,
 )
-from omicform.services import StagingKind
 from omicform.services.ratelimit import RateLimiter
 from omicform.services.retry import RetryPolicy, parse_retry_after
 
@@ -32,7 +44,7 @@ class TestRetries:
         path = "/wf_file_staging/globus_tasks/t1"
         ok = {"task_id": "t1", "task_status": "ACTIVE"}
         peer.on("GET", path, reply(503), reply(429, Retry_After="0"), reply(200, ok))
-        assert nmdc(peer).get_record(StagingKind.GLOBUS_TASKS, "t1") == ok
+        assert nmdc(peer).get_record(STAGING_TASKS, "t1") == ok
         assert peer.count("GET", path) == 3
 
     def test_retry_after_is_honoured(self) -> None:
@@ -47,7 +59,7 @@ class TestRetries:
         service = nmdc(peer)
         waits: list[float] = []
         service.transport.sleep = waits.append
-        service.get_record(StagingKind.GLOBUS_TASKS, "t1")
+        service.get_record(STAGING_TASKS, "t1")
         assert waits == [7.0]
 
     def test_a_read_gives_up_after_the_attempt_budget(self) -> None:
@@ -55,31 +67,31 @@ class TestRetries:
         path = "/wf_file_staging/globus_tasks/t1"
         peer.on("GET", path, reply(502, {"detail": "bad gateway"}))
         with pytest.raises(ServerFailed):
-            nmdc(peer).get_record(StagingKind.GLOBUS_TASKS, "t1")
+            nmdc(peer).get_record(STAGING_TASKS, "t1")
         assert peer.count("GET", path) == FAST.retry.max_attempts
 
     def test_a_create_is_never_resent_after_a_5xx(self) -> None:
         peer = Peer()
-        path = StagingKind.JGI_SEQUENCING_PROJECTS.path
+        path = STAGING_PROJECTS.path
         peer.on("POST", path, reply(500, {"detail": "boom"}))
         with pytest.raises(ServerFailed):
-            nmdc(peer).create_record(StagingKind.JGI_SEQUENCING_PROJECTS, PROJECT)
+            nmdc(peer).create_record(STAGING_PROJECTS, PROJECT)
         assert peer.count("POST", path) == 1
 
     def test_a_dropped_create_has_an_unknown_outcome_and_is_not_resent(self) -> None:
         peer = Peer()
-        path = StagingKind.JGI_SEQUENCING_PROJECTS.path
+        path = STAGING_PROJECTS.path
         peer.on("POST", path, drop)
         with pytest.raises(OutcomeUnknown) as caught:
-            nmdc(peer).create_record(StagingKind.JGI_SEQUENCING_PROJECTS, PROJECT)
+            nmdc(peer).create_record(STAGING_PROJECTS, PROJECT)
         assert peer.count("POST", path) == 1
         assert "read the object back" in str(caught.value)
 
     def test_a_create_is_resent_when_it_provably_never_arrived(self) -> None:
         peer = Peer()
-        path = StagingKind.JGI_SEQUENCING_PROJECTS.path
+        path = STAGING_PROJECTS.path
         peer.on("POST", path, refuse, reply(429), reply(201, PROJECT))
-        created = nmdc(peer).create_record(StagingKind.JGI_SEQUENCING_PROJECTS, PROJECT)
+        created = nmdc(peer).create_record(STAGING_PROJECTS, PROJECT)
         assert created == PROJECT
         assert peer.count("POST", path) == 3
 
@@ -88,7 +100,7 @@ class TestRetries:
         path = "/wf_file_staging/globus_tasks/t1"
         body = {"task_id": "t1", "task_status": "SUCCEEDED"}
         peer.on("PATCH", path, drop, reply(200, body))
-        assert nmdc(peer).update_record(StagingKind.GLOBUS_TASKS, body) == body
+        assert nmdc(peer).update_record(STAGING_TASKS, body) == body
 
     @pytest.mark.parametrize(
         ("value", "seconds"), [("3", 3.0), ("0", 0.0), ("soon", None), (None, None)]
@@ -111,11 +123,11 @@ class TestRetries:
 class TestErrors:
     def test_statuses_map_to_errors_with_the_servers_message(self) -> None:
         peer = Peer()
-        path = StagingKind.GLOBUS_TASKS.path
+        path = STAGING_TASKS.path
         detail = "Only specific users are allowed to issue wf_file_staging commands."
         peer.on("POST", path, reply(403, {"detail": detail}))
         with pytest.raises(PermissionDenied) as caught:
-            nmdc(peer).create_record(StagingKind.GLOBUS_TASKS, {"task_id": "t", "task_status": "x"})
+            nmdc(peer).create_record(STAGING_TASKS, {"task_id": "t", "task_status": "x"})
         error = caught.value
         assert error.status == 403
         assert error.server_message == detail
@@ -124,11 +136,11 @@ class TestErrors:
 
     def test_duplicate_create_is_already_exists_for_400_and_409(self) -> None:
         peer = Peer()
-        peer.on("POST", StagingKind.GLOBUS_TASKS.path, reply(400, {"detail": "exists"}))
-        peer.on("POST", StagingKind.JGI_SAMPLES.path, reply(409, {"detail": "exists"}))
+        peer.on("POST", STAGING_TASKS.path, reply(400, {"detail": "exists"}))
+        peer.on("POST", STAGING_SAMPLES.path, reply(409, {"detail": "exists"}))
         service = nmdc(peer)
         with pytest.raises(AlreadyExists):
-            service.create_record(StagingKind.GLOBUS_TASKS, {"task_id": "t", "task_status": "x"})
+            service.create_record(STAGING_TASKS, {"task_id": "t", "task_status": "x"})
         sample = {
             "jdp_file_id": "f", "ap_gold_id": "a", "gold_study_id": "g", "its_ap_id": "i",
             "sequencing_project_name": "p", "gold_biosample_id": "b", "gold_seq_id": "s",
@@ -136,7 +148,7 @@ class TestErrors:
             "jdp_file_size": 1, "jgi_ap_id": "j", "create_date": "2023-01-01T00:00:00Z",
         }  # fmt: skip
         with pytest.raises(AlreadyExists):
-            service.create_record(StagingKind.JGI_SAMPLES, sample)
+            service.create_record(STAGING_SAMPLES, sample)
 
     def test_a_validation_list_becomes_one_readable_line(self) -> None:
         peer = Peer()
@@ -148,9 +160,9 @@ class TestErrors:
                 "input": {},
             }
         ]
-        peer.on("POST", StagingKind.GLOBUS_TASKS.path, reply(422, {"detail": detail}))
+        peer.on("POST", STAGING_TASKS.path, reply(422, {"detail": detail}))
         with pytest.raises(RequestRejected) as caught:
-            nmdc(peer).create_record(StagingKind.GLOBUS_TASKS, {"task_id": "t", "task_status": "x"})
+            nmdc(peer).create_record(STAGING_TASKS, {"task_id": "t", "task_status": "x"})
         assert caught.value.server_message == "task_status: Field required"
 
     def test_secrets_never_appear_in_errors_or_reprs(self) -> None:
@@ -215,7 +227,7 @@ class TestNmdcAuth:
 class TestNmdcPagination:
     def test_every_page_resends_filter_projection_and_page_size(self) -> None:
         peer = Peer()
-        path = StagingKind.GLOBUS_TASKS.path
+        path = STAGING_TASKS.path
         peer.on(
             "GET",
             path,
@@ -226,7 +238,7 @@ class TestNmdcPagination:
             reply(200, {"resources": [{"task_id": "d"}]}),
         )
         found = nmdc(peer).list_records(
-            StagingKind.GLOBUS_TASKS,
+            STAGING_TASKS,
             filter={"task_id": {"$in": ["a", "b", "c", "d"]}},
             projection=["task_id"],
             page_size=2,

@@ -14,10 +14,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from helpers import Peer, drop, nmdc, reply
+from helpers import STAGING_TASKS, Peer, drop, nmdc, reply
 
 from omicform.errors import OutcomeUnknown
-from omicform.services import StagingKind
 from omicform.services.display import QUERY_LIMIT, short_query
 
 TASK = "/wf_file_staging/globus_tasks/t1"
@@ -38,7 +37,7 @@ class TestInfo:
         caplog.set_level(logging.INFO, logger="omicform.http")
         peer = Peer()
         peer.on("GET", TASK, reply(200, OK_TASK))
-        nmdc(peer).get_record(StagingKind.GLOBUS_TASKS, "t1")
+        nmdc(peer).get_record(STAGING_TASKS, "t1")
         assert len(lines(caplog, logging.INFO)) == 2  # the token exchange, then the read
         assert re.fullmatch(r"NMDC POST /token -> 200 \(\d+ ms\)", lines(caplog, logging.INFO)[0])
         assert re.fullmatch(rf"NMDC GET {TASK} -> 200 \(\d+ ms\)", lines(caplog, logging.INFO)[1])
@@ -47,9 +46,9 @@ class TestInfo:
     def test_a_long_filter_is_decoded_and_cut_short(self, caplog: pytest.LogCaptureFixture) -> None:
         caplog.set_level(logging.INFO, logger="omicform.http")
         peer = Peer()
-        peer.on("GET", StagingKind.GLOBUS_TASKS.path, reply(200, PAGE))
+        peer.on("GET", STAGING_TASKS.path, reply(200, PAGE))
         keys = [f"task-{n:04d}" for n in range(2000)]
-        list(nmdc(peer).list_records(StagingKind.GLOBUS_TASKS, filter={"task_id": {"$in": keys}}))
+        list(nmdc(peer).list_records(STAGING_TASKS, filter={"task_id": {"$in": keys}}))
         (line,) = [m for m in lines(caplog, logging.INFO) if "globus_tasks" in m]
         query = line.split("?", 1)[1].split(" -> ")[0]
         assert query.startswith('filter={"task_id":{"$in":["task-0000","task-0001",')
@@ -61,9 +60,9 @@ class TestInfo:
     ) -> None:
         caplog.set_level(logging.INFO, logger="omicform.http")
         peer = Peer()
-        peer.on("POST", StagingKind.GLOBUS_TASKS.path, drop)
+        peer.on("POST", STAGING_TASKS.path, drop)
         with pytest.raises(OutcomeUnknown):
-            nmdc(peer).create_record(StagingKind.GLOBUS_TASKS, OK_TASK)
+            nmdc(peer).create_record(STAGING_TASKS, OK_TASK)
         assert re.fullmatch(
             r"NMDC POST /wf_file_staging/globus_tasks failed after \d+ ms: RemoteProtocolError",
             lines(caplog, logging.INFO)[-1],
@@ -72,8 +71,8 @@ class TestInfo:
     def test_no_header_or_body_is_ever_logged(self, caplog: pytest.LogCaptureFixture) -> None:
         caplog.set_level(logging.DEBUG, logger="omicform")
         peer = Peer()
-        peer.on("POST", StagingKind.GLOBUS_TASKS.path, reply(201, OK_TASK))
-        nmdc(peer).create_record(StagingKind.GLOBUS_TASKS, OK_TASK)
+        peer.on("POST", STAGING_TASKS.path, reply(201, OK_TASK))
+        nmdc(peer).create_record(STAGING_TASKS, OK_TASK)
         for forbidden in ("Bearer", "tok1", "Authorization", "client_secret", "ACTIVE", "task_id"):
             assert forbidden not in caplog.text
 
@@ -82,8 +81,8 @@ class TestDebug:
     def test_sizes_in_bytes_of_request_and_answer(self, caplog: pytest.LogCaptureFixture) -> None:
         caplog.set_level(logging.DEBUG, logger="omicform.http")
         peer = Peer()
-        peer.on("POST", StagingKind.GLOBUS_TASKS.path, reply(201, OK_TASK))
-        nmdc(peer).create_record(StagingKind.GLOBUS_TASKS, OK_TASK)
+        peer.on("POST", STAGING_TASKS.path, reply(201, OK_TASK))
+        nmdc(peer).create_record(STAGING_TASKS, OK_TASK)
         sent = len(b'{"task_id":"t1","task_status":"ACTIVE"}')
         received = len(httpx.Response(201, json=OK_TASK).content)
         assert (
@@ -102,7 +101,7 @@ class TestDebug:
         caplog.set_level(logging.DEBUG, logger="omicform.http")
         peer = Peer()
         peer.on("GET", TASK, lambda request: httpx.Response(200, stream=Chunks()))
-        assert nmdc(peer).get_record(StagingKind.GLOBUS_TASKS, "t1") == OK_TASK
+        assert nmdc(peer).get_record(STAGING_TASKS, "t1") == OK_TASK
         assert f"NMDC GET {TASK} sent 0 B, received 42 B" in lines(caplog, logging.DEBUG)
 
     def test_each_retry_with_attempt_reason_and_wait(
@@ -112,7 +111,7 @@ class TestDebug:
         peer = Peer()
         peer.on("GET", TASK, reply(503), drop, reply(429, None, **{"Retry-After": "2"}))
         peer.on("GET", TASK, reply(200, OK_TASK))
-        nmdc(peer).get_record(StagingKind.GLOBUS_TASKS, "t1")
+        nmdc(peer).get_record(STAGING_TASKS, "t1")
         retries = [m for m in lines(caplog, logging.DEBUG) if "retry" in m]
         assert retries == [
             f"NMDC GET {TASK} retry: attempt 2 of 4 in 0.00 s (status 503)",
@@ -130,7 +129,7 @@ class TestOff:
         peer.on("GET", TASK, reply(503), reply(200, OK_TASK))
         service = nmdc(peer)
         service.transport.log.redact = lambda text: pytest.fail("formatted a line nobody sees")
-        service.get_record(StagingKind.GLOBUS_TASKS, "t1")
+        service.get_record(STAGING_TASKS, "t1")
         assert caplog.records == []
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
+from helpers import STAGING_PROJECTS, STAGING_SAMPLES, STAGING_TASKS
 
 from omicform.errors import AlreadyExists, NotFound
 from omicform.sandbox.testing import manifest_tsv
@@ -21,7 +22,6 @@ from omicform.services import (
     NmdcService,
     NmdcSettings,
     RunInfo,
-    StagingKind,
     Submission,
 )
 from omicform.services.nemo import STEP_NAMES
@@ -91,9 +91,9 @@ class TestNmdc:
         self, service_env: dict[str, str], vcr: Any, recording: bool
     ) -> None:
         projects, samples, tasks = (
-            StagingKind.JGI_SEQUENCING_PROJECTS,
-            StagingKind.JGI_SAMPLES,
-            StagingKind.GLOBUS_TASKS,
+            STAGING_PROJECTS,
+            STAGING_SAMPLES,
+            STAGING_TASKS,
         )
         keys = [f"replay-f{i}" for i in range(5)]
         with nmdc_service(service_env) as nmdc:

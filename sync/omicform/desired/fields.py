@@ -1,4 +1,5 @@
-"""The fields of the NMDC staging kinds, as the real server's models define them.
+"""Typed fields of record sections (the NMDC staging kinds' fields are declared with their
+rows, in `kinds/staging_rows.py`, as the real server's models define them).
 
 Values are type-checked here, before anything is sent, so a typo costs an error message
 rather than a 422 halfway through an apply.
@@ -23,9 +24,11 @@ class FieldSpec:
     nullable: bool = False
 
 
-def _spec(
+def field_specs(
     required: list[str], optional: dict[str, FieldType], types: dict[str, FieldType]
 ) -> dict[str, FieldSpec]:
+    """A section's fields: the required ones (text unless `types` says otherwise), then the
+    optional ones with their types (optional fields may be null)."""
     specs = {name: FieldSpec(types.get(name, "str"), True) for name in required}
     specs.update({name: FieldSpec(t, False, nullable=True) for name, t in optional.items()})
     return specs
@@ -33,59 +36,13 @@ def _spec(
 
 @dataclass(frozen=True)
 class Section:
-    """One NMDC staging section of the file: its name, the field that is each entry's
-    natural key (the entry's own key), and its fields."""
+    """A section of typed records (a staging collection's): its name, the field that is
+    each entry's natural key (the entry's own key), and its fields. The sections themselves
+    are declared by their kinds (`kinds/staging_rows.py`)."""
 
     name: str
     key: str
     fields: dict[str, FieldSpec]
-
-
-# The staging sections, in dependency order. The key field is also the server's natural
-# key (services/nmdc_staging.py: a test keeps the two the same).
-SECTIONS: dict[str, Section] = {
-    s.name: s
-    for s in (
-        Section(
-            "jgi_sequencing_projects",
-            "sequencing_project_name",
-            _spec(
-                [
-                    "sequencing_project_name",
-                    "sequencing_project_description",
-                    "jgi_proposal_id",
-                    "nmdc_study_id",
-                ],
-                {},
-                {},
-            ),
-        ),
-        Section(
-            "jgi_samples",
-            "jdp_file_id",
-            _spec(
-                [
-                    "jdp_file_id",
-                    "ap_gold_id",
-                    "gold_study_id",
-                    "its_ap_id",
-                    "sequencing_project_name",
-                    "gold_biosample_id",
-                    "gold_seq_id",
-                    "file_name",
-                    "jdp_file_status",
-                    "globus_file_status",
-                    "jdp_file_size",
-                    "jgi_ap_id",
-                    "create_date",
-                ],
-                {"md5sum": "str", "update_date": "datetime", "request_id": "int"},
-                {"jdp_file_size": "int", "create_date": "datetime"},
-            ),
-        ),
-        Section("globus_tasks", "task_id", _spec(["task_id", "task_status"], {}, {})),
-    )
-}
 
 
 class FieldTypeError(ValueError):

@@ -3,7 +3,7 @@ generic kind, driven by one row per collection.
 
 Each record is keyed by its natural key, compared field by field (declared fields only),
 created when absent and updated when different, where the collection has an update.
-A new staging collection is one more row in `ROWS` (and its fields in `desired/fields.py`).
+A new staging collection is one more row in `ROWS` (`kinds/staging_rows.py`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 
 from omicform.connections import Connections
 from omicform.desired.context import LoadContext
-from omicform.desired.fields import SECTIONS
 from omicform.desired.model import DesiredObject, DesiredState, Reference, Template
 from omicform.desired.references import Unresolved, parse_text, resolver
 from omicform.desired.staging import load_staging
@@ -38,8 +37,8 @@ from omicform.kinds.base import (
 )
 from omicform.kinds.identifiers import mint_dependencies
 from omicform.kinds.staging_read import read_records
+from omicform.kinds.staging_rows import ROWS, RefersTo, Row
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, FieldChange, Payload
-from omicform.services.nmdc import StagingKind
 from omicform.state.model import ResourceState
 
 
@@ -70,42 +69,6 @@ class Staged:
         return ResourceState(f"{self.kind}.{self.key}", self.kind, self.key, fields=self.fields)
 
 
-@dataclass(frozen=True)
-class RefersTo:
-    """A field naming a record of another staging kind, which must be declared or exist."""
-
-    field: str
-    kind: str
-    noun: str  # for messages: "sequencing project"
-
-
-@dataclass(frozen=True)
-class Row:
-    endpoint: StagingKind  # the collection: its path, natural key, update and duplicate answers
-    plural: str  # for messages: "sequencing projects"
-    noun: str  # for messages: "project"
-    refers_to: tuple[RefersTo, ...] = ()
-
-    @property
-    def name(self) -> str:
-        return self.endpoint.value
-
-
-# In dependency order: a row may refer only to rows above it.
-ROWS = (
-    Row(StagingKind.JGI_SEQUENCING_PROJECTS, "sequencing projects", "project"),
-    Row(
-        StagingKind.JGI_SAMPLES,
-        "samples",
-        "sample",
-        refers_to=(
-            RefersTo("sequencing_project_name", "jgi_sequencing_projects", "sequencing project"),
-        ),
-    ),
-    Row(StagingKind.GLOBUS_TASKS, "Globus tasks", "task"),
-)
-
-
 class Staging:
     service = "nmdc"
     service_title = "NMDC"
@@ -120,7 +83,7 @@ class Staging:
     def load(self, section: LineMap, ctx: LoadContext) -> None:
         """Entries, `defaults:` and `from:` tables, every field checked against its type."""
         load_staging(
-            SECTIONS[self.name],
+            self.row.section,
             section,
             ctx.file,
             ctx.base,
@@ -147,10 +110,10 @@ class Staging:
         coarse = _values_of_references(self.row, declared)
         records = read_records(
             ctx.connections.nmdc,
-            self.row.endpoint,
+            self.row.collection,
             keys,
             fields={name for o in declared for name in o.fields},
-            projects=coarse,
+            coarse=coarse,
             page_size=ctx.page_size,
         )
         for key in sorted(keys):
@@ -195,7 +158,7 @@ class Staging:
             in_state = ctx.state.get(obj.address) is not None
             reason = "" if in_state else "exists on the server already; adopted into state"
             return Change(**base, action=Action.NO_OP, reason=reason, before=before, after=resolved)
-        if not self.row.endpoint.updatable:
+        if not self.row.collection.updatable:
             names = ", ".join(f.name for f in changes)
             return Change(
                 **base,
@@ -221,18 +184,18 @@ class Staging:
     # -- apply --------------------------------------------------------------------------------
 
     def apply(self, change: Change, ctx: ApplyContext) -> Outcome:
-        endpoint = self.row.endpoint
+        collection = self.row.collection
         fields = _resolve_at_apply(change.after or {}, ctx)
         nmdc = ctx.connections.nmdc
         if change.action is Action.NO_OP:
             _record(change, fields, ctx)
             return Outcome(change.address, "no-op", "done")
         if change.action is Action.UPDATE:
-            nmdc.update_record(endpoint, fields)
+            nmdc.update_record(collection, fields)
             _record(change, fields, ctx)
             return Outcome(change.address, "update", "done")
         try:
-            nmdc.create_record(endpoint, fields)
+            nmdc.create_record(collection, fields)
         except AlreadyExists:
             return self._settle(change, fields, ctx, "it already existed")
         except (OutcomeUnknown, ServerFailed):
@@ -250,15 +213,15 @@ class Staging:
         *,
         retry: bool = False,
     ) -> Outcome:
-        endpoint = self.row.endpoint
+        collection = self.row.collection
         nmdc = ctx.connections.nmdc
-        remote = nmdc.get_record(endpoint, change.key)
+        remote = nmdc.get_record(collection, change.key)
         if remote is None:
             if not retry:
                 return Outcome(
                     change.address, "create", "failed", f"{why}, but it cannot be read back"
                 )
-            nmdc.create_record(endpoint, fields)  # provably absent: creating cannot duplicate
+            nmdc.create_record(collection, fields)  # provably absent: creating cannot duplicate
             _record(change, fields, ctx)
             return Outcome(
                 change.address, "create", "done", f"{why}; read back absent, created again"
@@ -267,8 +230,8 @@ class Staging:
         if not differs:
             _record(change, fields, ctx)
             return Outcome(change.address, "create", "done", f"{why}; read back identical")
-        if endpoint.updatable:
-            nmdc.update_record(endpoint, fields)
+        if collection.updatable:
+            nmdc.update_record(collection, fields)
             _record(change, fields, ctx)
             return Outcome(change.address, "create", "done", f"{why}; read back and updated")
         names = ", ".join(d.name for d in differs)
@@ -285,11 +248,11 @@ class Staging:
     # -- import, dump, status ------------------------------------------------------------------
 
     def adopt(self, key: str, remote_id: str | None, ctx: AdoptContext) -> ResourceState:
-        endpoint, address = self.row.endpoint, f"{self.name}.{key}"
-        record = ctx.connections.nmdc.get_record(endpoint, key)
+        collection, address = self.row.collection, f"{self.name}.{key}"
+        record = ctx.connections.nmdc.get_record(collection, key)
         if record is None:
             raise ConfigError(
-                f"no {self.name} with {endpoint.key} {key!r} on the server", field=address
+                f"no {self.name} with {collection.key} {key!r} on the server", field=address
             )
         declared = next((o for o in ctx.desired.of(self.name) if o.address == address), None)
         fields = {k: v for k, v in record.items() if declared is None or k in declared.fields}
@@ -298,12 +261,12 @@ class Staging:
     def dump(
         self, query: Mapping[str, Any] | None, connections: Connections
     ) -> dict[str, dict[str, Any]]:
-        endpoint = self.row.endpoint
+        collection = self.row.collection
         return {
-            str(r[endpoint.key]): {
-                k: v for k, v in r.items() if k != endpoint.key and v is not None
+            str(r[collection.key]): {
+                k: v for k, v in r.items() if k != collection.key and v is not None
             }
-            for r in connections.nmdc.list_records(endpoint, filter=query)
+            for r in connections.nmdc.list_records(collection, filter=query)
         }
 
     def status(self, resource: ResourceState, connections: Connections) -> None:
@@ -323,14 +286,15 @@ def _referenced_from_others(name: str, ctx: ReadContext) -> set[str]:
     return keys
 
 
-def _values_of_references(row: Row, declared: Sequence[DesiredObject]) -> set[str]:
-    """The referred-to keys: a coarser filter when the keys themselves are too many."""
-    return {
-        value
-        for ref in row.refers_to
-        for o in declared
-        if isinstance(value := o.fields.get(ref.field), str)
-    }
+def _values_of_references(
+    row: Row, declared: Sequence[DesiredObject]
+) -> tuple[str, set[str]] | None:
+    """A field referring to another row and its values: a coarser filter (samples by
+    sequencing project) when the keys themselves are too many for one URL."""
+    if not row.refers_to:
+        return None
+    field = row.refers_to[0].field
+    return field, {v for o in declared if isinstance(v := o.fields.get(field), str)}
 
 
 def _reference_dependency(obj: DesiredObject, ref: RefersTo, ctx: PlanContext) -> list[str]:

@@ -13,21 +13,23 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from omicform.kinds.base import PAGE_SIZE
-from omicform.services.nmdc import NmdcService, StagingKind
+from omicform.services.nmdc import Collection as Endpoint
+from omicform.services.nmdc import NmdcService
 
 MAX_FILTER_CHARS = 6000  # keeps request lines well under common 8 KiB server limits
 
 
 def read_records(
     nmdc: NmdcService,
-    kind: StagingKind,
+    kind: Endpoint,
     keys: Collection[str],
     *,
     fields: Iterable[str] = (),
-    projects: Collection[str] = (),
+    coarse: tuple[str, Collection[str]] | None = None,
     page_size: int = PAGE_SIZE,
 ) -> dict[str, dict[str, Any]]:
-    """The records of `kind` whose natural key is in `keys`, by key."""
+    """The records of `kind` whose natural key is in `keys`, by key. `coarse`, a field and
+    its values, is the filter when the keys are too many for one URL."""
     if not keys:
         return {}
     wanted = set(keys)
@@ -35,7 +37,7 @@ def read_records(
     found: dict[str, dict[str, Any]] = {}
     for record in nmdc.list_records(
         kind,
-        filter=_narrowest_filter(kind, wanted, projects),
+        filter=_narrowest_filter(kind, wanted, coarse),
         projection=projection,
         page_size=page_size,
     ):
@@ -46,13 +48,14 @@ def read_records(
 
 
 def _narrowest_filter(
-    kind: StagingKind, keys: Collection[str], projects: Collection[str]
+    kind: Endpoint, keys: Collection[str], coarse: tuple[str, Collection[str]] | None
 ) -> dict[str, Any] | None:
     by_key = {kind.key: {"$in": sorted(keys)}}
     if len(json.dumps(by_key)) <= MAX_FILTER_CHARS:
         return by_key
-    if kind is StagingKind.JGI_SAMPLES and projects:
-        by_project = {"sequencing_project_name": {"$in": sorted(projects)}}
-        if len(json.dumps(by_project)) <= MAX_FILTER_CHARS:
-            return by_project
+    if coarse is not None and coarse[1]:
+        field, values = coarse
+        by_field = {field: {"$in": sorted(values)}}
+        if len(json.dumps(by_field)) <= MAX_FILTER_CHARS:
+            return by_field
     return None

@@ -5,7 +5,7 @@ imports the generated clients.
 """
 
 from omicform.services.nemo import NemoService, Submission, SubmissionStep
-from omicform.services.nmdc import NmdcService, RunInfo, StagingKind, ValidationOutcome
+from omicform.services.nmdc import Collection, NmdcService, RunInfo, ValidationOutcome
 from omicform.services.settings import (
     NemoCredentials,
     NemoSettings,
@@ -15,6 +15,7 @@ from omicform.services.settings import (
 )
 
 __all__ = [
+    "Collection",
     "NemoCredentials",
     "NemoService",
     "NemoSettings",
@@ -23,7 +24,6 @@ __all__ = [
     "NmdcSettings",
     "RunInfo",
     "Secret",
-    "StagingKind",
     "Submission",
     "SubmissionStep",
     "ValidationOutcome",

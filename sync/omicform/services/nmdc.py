@@ -44,7 +44,7 @@ from omicform.services.nmdc_staging import (
     GETTERS,
     LISTERS,
     UPDATERS,
-    StagingKind,
+    Collection,
     drop_nulls,
     request_body,
 )
@@ -54,7 +54,7 @@ from omicform.services.redact import Redactor
 from omicform.services.settings import NMDC_URL_SETTING, NmdcSettings, Secret
 from omicform.services.transport import RequestSafety
 
-__all__ = ["NmdcService", "RunInfo", "StagingKind", "ValidationOutcome"]
+__all__ = ["Collection", "NmdcService", "RunInfo", "ValidationOutcome"]
 
 SERVICE = "NMDC"
 T = TypeVar("T")
@@ -269,21 +269,21 @@ class NmdcService:
 
     def list_records(
         self,
-        kind: StagingKind,
+        collection: Collection,
         *,
         filter: Mapping[str, Any] | None = None,
         projection: Sequence[str] | None = None,
         page_size: int = 1000,
     ) -> Iterator[dict[str, Any]]:
-        """Every record of `kind` matching `filter`, page by page (lazily)."""
-        lister = LISTERS[kind]
+        """Every record of `collection` matching `filter`, page by page (lazily)."""
+        lister = LISTERS[collection.name]
         filter_text = json.dumps(dict(filter), separators=(",", ":")) if filter else UNSET
         projection_text = ",".join(projection) if projection else UNSET
 
         def fetch(token: str | None) -> _Page:
             response = self._errors.call(
                 "GET",
-                kind.path,
+                collection.path,
                 lambda: lister(
                     client=self._api,
                     filter_=filter_text,
@@ -294,19 +294,19 @@ class NmdcService:
             )
             page = response.parsed
             if not isinstance(page, (JgiSequencingProjectPage, JgiSamplePage, GlobusTaskPage)):
-                raise _unparsed("GET", kind.path, response.status_code)
+                raise _unparsed("GET", collection.path, response.status_code)
             next_token = page.next_page_token if isinstance(page.next_page_token, str) else None
             return _Page([doc.to_dict() for doc in page.resources], next_token)
 
         return follow_page_tokens(fetch)
 
-    def get_record(self, kind: StagingKind, key: str) -> dict[str, Any] | None:
-        """One record by its natural key, or None. Samples have no get-one: a filtered list."""
-        if kind is StagingKind.JGI_SAMPLES:
-            found = list(self.list_records(kind, filter={kind.key: key}, page_size=2))
+    def get_record(self, collection: Collection, key: str) -> dict[str, Any] | None:
+        """One record by its natural key, or None. Without a get-one (samples): a filtered list."""
+        getter = GETTERS.get(collection.name)
+        if getter is None:
+            found = list(self.list_records(collection, filter={collection.key: key}, page_size=2))
             return found[0] if found else None
-        getter = GETTERS[kind]
-        path = f"{kind.path}/{key}"
+        path = f"{collection.path}/{key}"
         try:
             response = self._errors.call(
                 "GET", path, lambda: getter(key, client=self._api), lookup=True
@@ -322,34 +322,34 @@ class NmdcService:
             raise _unparsed("GET", path, response.status_code)
         return record.to_dict()
 
-    def create_record(self, kind: StagingKind, record: Mapping[str, Any]) -> dict[str, Any]:
+    def create_record(self, collection: Collection, record: Mapping[str, Any]) -> dict[str, Any]:
         """Creates a record; AlreadyExists if its key is taken, OutcomeUnknown if unsure."""
-        model, creator = CREATORS[kind]
-        body = request_body(model, kind, record)
+        model, creator = CREATORS[collection.name]
+        body = request_body(model, collection, record)
         response = self._errors.call(
             "POST",
-            kind.path,
+            collection.path,
             lambda: creator(client=self._api, body=body),
             ok=(201,),
             repeatable=False,
-            conflict_statuses=kind.duplicate_statuses,
+            conflict_statuses=collection.duplicate_statuses,
         )
         created = response.parsed
         if not isinstance(created, model):
-            raise _unparsed("POST", kind.path, response.status_code)
+            raise _unparsed("POST", collection.path, response.status_code)
         return drop_nulls(created.to_dict())
 
-    def update_record(self, kind: StagingKind, record: Mapping[str, Any]) -> dict[str, Any]:
+    def update_record(self, collection: Collection, record: Mapping[str, Any]) -> dict[str, Any]:
         """Sends the full record as PATCH; the server merges it over the stored one."""
-        if not kind.updatable:
+        if not collection.updatable or collection.name not in UPDATERS:
             raise OmicformError(
-                f"NMDC has no update for {kind.value}",
+                f"NMDC has no update for {collection.name}",
                 hint="Create a new object under a new name instead.",
             )
-        model, updater = UPDATERS[kind]
-        body = request_body(model, kind, record)
-        key = str(record[kind.key])
-        path = f"{kind.path}/{key}"
+        model, updater = UPDATERS[collection.name]
+        body = request_body(model, collection, record)
+        key = str(record[collection.key])
+        path = f"{collection.path}/{key}"
         response = self._errors.call(
             "PATCH", path, lambda: updater(key, client=self._api, body=body), lookup=True
         )
