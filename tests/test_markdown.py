@@ -103,7 +103,8 @@ def test_a_kind_past_the_threshold_is_folded_in_details() -> None:
     few = render_markdown(plan_of(*(create(f"f{i}") for i in range(DETAILS_OVER))))
     assert "<details>" not in few and "#### jgi\\_samples" in few
     many = render_markdown(plan_of(*(create(f"f{i}") for i in range(DETAILS_OVER + 1))))
-    assert "<details><summary>jgi\\_samples (11 create)</summary>" in many
+    # A <details> block is HTML, where Markdown escapes would show: entities only there.
+    assert "<details><summary>jgi_samples (11 create)</summary>" in many
     assert many.count("<details>") == many.count("</details>") == 1
     assert f"<code>jgi\\_samples.f{DETAILS_OVER}</code>" in many
 
@@ -115,6 +116,14 @@ def test_a_huge_plan_fits_a_comment_counted_by_kind() -> None:
     assert len(text) < MAX_CHARS
     assert "| jgi\\_samples | \\+ create | 5,000 |" in text
     assert "too many to list" in text
+
+
+def test_a_folded_kind_name_is_escaped_as_html() -> None:
+    hostile = "k</summary><img src=x>"
+    changes = [Change(f"{hostile}.f{i}", hostile, f"f{i}", "forget") for i in range(12)]
+    text = render_markdown(plan_of(*changes))
+    assert "<img" not in text and text.count("</summary>") == 1
+    assert "<summary>k&lt;/summary&gt;&lt;img src=x&gt; (12 forget)</summary>" in text
 
 
 def test_no_changes_says_so() -> None:

@@ -46,6 +46,12 @@ def escape(text: str) -> str:
     return "".join(_ESCAPED.get(c, c) for c in visible)
 
 
+def escape_html(text: str) -> str:
+    """`text` for an HTML block (`<summary>`), where Markdown is not read: entities only."""
+    visible = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return "".join(_ENTITIES.get(c, c) for c in visible)
+
+
 def _code(text: str) -> str:
     return f"<code>{escape(text)}</code>"
 
@@ -130,7 +136,7 @@ def _by_kind(visible: list[Change]) -> list[tuple[str, list[Change]]]:
 def _kind_section(kind: str, changes: list[Change]) -> str:
     counted = Counter(c.action.value for c in changes)
     what = ", ".join(f"{n:,} {action}" for action, n in counted.items())
-    heading = f"{escape(kind)} ({what})"
+    heading = f"({what})"
     rows = ["| address | action | reason | changes |", "|---|---|---|---|"]
     rows += [_row(change) for change in changes[:ROWS_SHOWN]]
     if len(changes) > ROWS_SHOWN:
@@ -138,8 +144,9 @@ def _kind_section(kind: str, changes: list[Change]) -> str:
         rows.append(f"| … and {more:,} more (the JSON plan lists every one) | | | |")
     table = "\n".join(rows) + "\n"
     if len(changes) > DETAILS_OVER:
-        return f"<details><summary>{heading}</summary>\n\n{table}\n</details>\n\n"
-    return f"#### {heading}\n\n{table}\n"
+        summary = f"{escape_html(kind)} {heading}"
+        return f"<details><summary>{summary}</summary>\n\n{table}\n</details>\n\n"
+    return f"#### {escape(kind)} {heading}\n\n{table}\n"
 
 
 def _row(change: Change) -> str:
