@@ -9,7 +9,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner, Result
 from helpers import Peer, config, nemo, reply
@@ -173,4 +172,3 @@ def test_status_needs_no_state_for_history(sandbox: Sandbox, tmp_path: Path) -> 
     result = status(tmp_path, sandbox.env, "--history")
     assert result.exit_code == 0, result.output
     assert "0 of your submissions" in result.stdout
-    assert httpx  # the scripted peer and the sandbox both speak httpx
