@@ -130,6 +130,7 @@ class _Scheduler:
         self.finished: dict[str, str] = {}  # address -> result
         self.running: dict[cf.Future[Outcome], Change] = {}
         self.unstarted: list[str] = []  # given back by a worker that saw the stop first
+        self.failed = False  # a change finished other than done: later ones may be skipped
 
     def run(self) -> None:
         pools = {
@@ -156,6 +157,9 @@ class _Scheduler:
         started = 0
         busy = Counter(c.service for c in self.running.values())
         for change in list(self.pending):
+            remote = change.action in WRITES_REMOTE or change.action == "wait"
+            if remote and busy[change.service] >= self.slots and not self.failed:
+                continue  # no slot, and no failure to skip it for: the checks below agree
             if self.stop.is_set():
                 break
             needs = [d for d in change.depends_on if d in self.in_plan]
@@ -167,7 +171,6 @@ class _Scheduler:
                 continue
             if not all(d in self.finished for d in needs):
                 continue
-            remote = change.action in WRITES_REMOTE or change.action == "wait"
             if remote and change.service in pools:
                 if busy[change.service] >= self.slots:
                     continue  # stays queued here, not in the pool: a stop must catch it
@@ -190,6 +193,7 @@ class _Scheduler:
             self.unstarted.append(outcome.address)
             return
         self.finished[outcome.address] = outcome.result
+        self.failed = self.failed or outcome.result != "done"
         self.result.outcomes.append(outcome)
         if self.on_outcome is not None:
             self.on_outcome(outcome)

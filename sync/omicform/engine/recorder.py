@@ -7,6 +7,7 @@ import threading
 
 from omicform.state.backends import StateBackend
 from omicform.state.model import ResourceState, State
+from omicform.state.store import StateStore
 
 
 def now() -> str:
@@ -36,6 +37,9 @@ class StateRecorder:
             return self._state.minted()
 
     def put(self, resource: ResourceState) -> None:
+        """Returns once the change is on disk. With the file backend, the journal line is
+        written under the lock and fsync'd outside it, so changes finishing together share
+        one fsync (group commit); a later line is never durable without the earlier ones."""
         resource = resource.evolve(updated_at=now())
         with self._lock:
             current = self._state.get(resource.address)
@@ -43,12 +47,21 @@ class StateRecorder:
                 updated_at=None
             ):
                 return  # nothing new: no write
-            self._state = self._store.record(self._state, resource)
+            if not isinstance(self._store, StateStore):
+                self._state = self._store.record(self._state, resource)
+                return
+            self._state, ticket = self._store.record_nowait(self._state, resource)
+        self._store.wait_durable(ticket)
 
     def remove(self, address: str) -> None:
         with self._lock:
-            if self._state.get(address) is not None:
+            if self._state.get(address) is None:
+                return
+            if not isinstance(self._store, StateStore):
                 self._state = self._store.forget(self._state, address)
+                return
+            self._state, ticket = self._store.forget_nowait(self._state, address)
+        self._store.wait_durable(ticket)
 
     def checkpoint(self) -> None:
         """Folds the journal into a fresh snapshot (the end of an apply)."""

@@ -9,13 +9,16 @@ names the line, instead of silently dropping every later record.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from omicform.errors import ConfigError
+from omicform.state.model import ResourceState
 
 RESTORE_HINT = (
     "Restore the state and its journal from version control or a backup; "
@@ -129,9 +132,87 @@ def _cut_torn_tail(handle: IO[bytes]) -> None:
 
 def append_line(handle: IO[bytes], entry: dict[str, Any]) -> None:
     """Writes one record and returns only once it is on disk."""
-    handle.write((json.dumps(entry, separators=(",", ":")) + "\n").encode())
-    handle.flush()
+    write_line(handle, entry)
     os.fsync(handle.fileno())
+
+
+def write_line(handle: IO[bytes], entry: dict[str, Any]) -> None:
+    """Hands one whole record to the operating system (one `write`); not yet fsync'd."""
+    handle.write((json.dumps(entry, separators=(",", ":"), default=_plain) + "\n").encode())
+    handle.flush()
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+_RESOURCE_FIELDS = tuple(f.name for f in fields(ResourceState))
+
+
+def resource_json(resource: ResourceState) -> dict[str, Any]:
+    """`resource.to_json()` without `asdict`'s deep copy (the line is serialised at once)."""
+    out: dict[str, Any] = {}
+    for name in _RESOURCE_FIELDS:
+        value = getattr(resource, name)
+        if name == "minted":
+            value = list(value)
+        if value not in (None, {}, [], ()) or name == "address":
+            out[name] = value
+    return out
+
+
+class GroupCommit:
+    """Group commit: one fsync makes every journal line written before it durable.
+
+    Each written line takes a ticket; `wait(ticket)` returns once an fsync that started
+    after that line's write has finished. While one thread fsyncs, the others that wrote
+    meanwhile wait for the next one, which covers all their lines at once. A failed fsync
+    is final (the kernel may have dropped the pages): every later wait raises it.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self.written = 0
+        self._synced = 0
+        self._syncing = False
+        self._failed: OSError | None = None
+
+    def wrote(self) -> int:
+        """Counts a line already handed to the OS; the caller holds the journal's lock."""
+        with self._cond:
+            self.written += 1
+            return self.written
+
+    def wait(self, ticket: int, handle: IO[bytes] | None) -> None:
+        with self._cond:
+            while True:
+                if self._failed is not None:
+                    raise OSError(self._failed.errno, self._failed.strerror)
+                if self._synced >= ticket:
+                    return
+                if not self._syncing:
+                    break
+                self._cond.wait()
+            self._syncing = True
+            target = self.written
+        synced = False
+        try:
+            if handle is None or handle.closed:
+                raise OSError(errno.EBADF, "the journal was closed before its lines were synced")
+            os.fsync(handle.fileno())
+            synced = True
+        except OSError as exc:
+            with self._cond:
+                self._failed = exc
+            raise
+        finally:
+            with self._cond:
+                if synced:
+                    self._synced = max(self._synced, target)
+                self._syncing = False
+                self._cond.notify_all()
 
 
 def fsync_dir(folder: Path) -> None:

@@ -15,6 +15,7 @@ Three things keep one workspace's history from being mixed with another's:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -26,11 +27,13 @@ from typing import IO, Any
 from omicform.errors import ConfigError, OmicformError
 from omicform.state.journal import (
     RESTORE_HINT,
+    GroupCommit,
     JournalRecord,
-    append_line,
     fsync_dir,
     open_for_append,
     read_records,
+    resource_json,
+    write_line,
 )
 from omicform.state.lock import StateLock, force_unlock
 from omicform.state.model import STATE_FORMAT, ResourceState, State
@@ -67,6 +70,7 @@ class StateStore:
         self.pin = pin
         self._lock = threading.Lock()
         self._journal: IO[bytes] | None = None
+        self._commit = GroupCommit()
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -156,13 +160,25 @@ class StateStore:
         return state
 
     def record(self, state: State, resource: ResourceState) -> State:
-        """Journals one finished change and returns the state after it."""
-        return self._append(state.with_resource(resource), {"put": resource.to_json()})
+        """Journals one finished change and returns the state after it, once on disk."""
+        written, ticket = self.record_nowait(state, resource)
+        self.wait_durable(ticket)
+        return written
 
     def forget(self, state: State, address: str) -> State:
+        written, ticket = self.forget_nowait(state, address)
+        self.wait_durable(ticket)
+        return written
+
+    def record_nowait(self, state: State, resource: ResourceState) -> tuple[State, int]:
+        """Writes the change's journal line (not yet fsync'd); `wait_durable(ticket)` returns
+        once it is on disk. Lines from several threads share one fsync (group commit)."""
+        return self._append(state.with_resource(resource), {"put": resource_json(resource)})
+
+    def forget_nowait(self, state: State, address: str) -> tuple[State, int]:
         return self._append(state.without(address), {"remove": address})
 
-    def _append(self, state: State, change: dict[str, Any]) -> State:
+    def _append(self, state: State, change: dict[str, Any]) -> tuple[State, int]:
         with self._lock:
             if not self.path.exists():
                 self._write_snapshot(state)  # a journal never stands without its snapshot
@@ -170,10 +186,18 @@ class StateStore:
             entry = {"serial": written.serial, "lineage": written.lineage, **change}
             handle = self._open_journal()
             try:
-                append_line(handle, entry)
+                write_line(handle, entry)
             except OSError as exc:
                 raise _write_failed(self.journal_path, exc) from None
-            return written
+            return written, self._commit.wrote()
+
+    def wait_durable(self, ticket: int) -> None:
+        """Returns once the journal line `ticket` (and every earlier one) is on disk."""
+        journal = self._journal
+        try:
+            self._commit.wait(ticket, journal)
+        except OSError as exc:
+            raise _write_failed(self.journal_path, exc) from None
 
     def _open_journal(self) -> IO[bytes]:
         if self._journal is None:
@@ -242,6 +266,9 @@ class StateStore:
 
     def _close_journal(self) -> None:
         if self._journal is not None:
+            # Nothing left unsynced; a failed fsync was already reported to its change.
+            with contextlib.suppress(OSError):
+                self._commit.wait(self._commit.written, self._journal)
             self._journal.close()
             self._journal = None
 
