@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from helpers import STAGING_SAMPLES, config
 
 from omicform.connections import Connections
@@ -21,7 +22,8 @@ from omicform.sandbox import run_sandbox
 SAMPLES = 300
 
 
-def apply(env: dict[str, str], path: Path) -> subprocess.Popen[bytes]:
+def apply(env: dict[str, str], path: Path, state: str | None = None) -> subprocess.Popen[bytes]:
+    where = ["--state", state] if state is not None else []
     return subprocess.Popen(
         [
             sys.executable,
@@ -33,6 +35,7 @@ def apply(env: dict[str, str], path: Path) -> subprocess.Popen[bytes]:
             str(path),
             "--parallelism",
             "4",
+            *where,
         ],
         env={**os.environ, **env, "NO_COLOR": "1"},
         stdout=subprocess.DEVNULL,
@@ -40,7 +43,11 @@ def apply(env: dict[str, str], path: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def test_random_kills_during_apply_leave_state_the_next_run_completes_from(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["file", "postgres"])
+def test_random_kills_during_apply_leave_state_the_next_run_completes_from(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    state = request.getfixturevalue("pg_url") if backend == "postgres" else None
     rng = random.Random(20261121)
     with run_sandbox(
         validation_seconds=0, step_seconds=0, run_seconds=0, latency=(0.002, 0.008)
@@ -48,18 +55,20 @@ def test_random_kills_during_apply_leave_state_the_next_run_completes_from(tmp_p
         path = config(tmp_path, samples=SAMPLES, manifests=3, tasks=20)
         kills = 0
         for _ in range(4):
-            process = apply(sandbox.env, path)
+            process = apply(sandbox.env, path, state)
             time.sleep(rng.uniform(0.8, 3.0))
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
                 kills += 1
             process.wait(timeout=30)
-        final = apply(sandbox.env, path)
+        final = apply(sandbox.env, path, state)
         _, stderr = final.communicate(timeout=300)
         assert final.returncode == 0, stderr.decode()[-2000:]
         assert kills >= 1  # the test interrupted at least one apply
+        if state is not None:
+            assert not (tmp_path / "omicform.state.json").exists()
 
-        ws = Workspace(config=path)
+        ws = Workspace(config=path, state_path=state)
         with Connections(ws.desired().services, env=sandbox.env) as connections:
             _, state, plan = ws.plan(connections)
             assert not plan.has_changes, [c.address for c in plan.changes if c.changing]

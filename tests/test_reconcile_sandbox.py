@@ -130,10 +130,13 @@ def test_a_plan_made_before_another_apply_is_refused_by_serial(
             check_fresh(plan, desired, ws.store(desired).load(), connections)
 
 
-@pytest.mark.parametrize("seed", [7, 11, 23])
+@pytest.mark.parametrize(
+    ("seed", "backend"), [(7, "file"), (11, "file"), (23, "file"), (7, "postgres")]
+)
 def test_with_a_tenth_of_answers_failing_apply_completes_without_duplicates(
-    tmp_path: Path, seed: int
+    tmp_path: Path, seed: int, backend: str, request: pytest.FixtureRequest
 ) -> None:
+    state_url = request.getfixturevalue("pg_url") if backend == "postgres" else None
     with run_sandbox(
         validation_seconds=0,
         step_seconds=0,
@@ -144,7 +147,9 @@ def test_with_a_tenth_of_answers_failing_apply_completes_without_duplicates(
         fault_seed=seed,
         retry_after=0,
     ) as sandbox:
-        ws = Workspace(config=config(tmp_path, samples=40, manifests=3, tasks=10))
+        ws = Workspace(
+            config=config(tmp_path, samples=40, manifests=3, tasks=10), state_path=state_url
+        )
         with Connections(ws.desired().services, env=sandbox.env) as connections:
             for _attempt in range(6):  # reruns finish what failed; nothing is done twice
                 desired, state, plan = ws.plan(connections)

@@ -26,17 +26,19 @@ from omicform.desired.model import (
     Origin,
     Reference,
     ServiceConfig,
+    StateSettings,
 )
 from omicform.desired.problems import Problems
 from omicform.desired.sections import section
 from omicform.desired.settings import SECRET_NAMES, load_services
+from omicform.desired.state_section import load_state_settings
 from omicform.desired.yamlfile import LineMap, load_yaml
 from omicform.errors import ConfigError
 
 FORMAT_VERSION = 1
 DEFAULT_FILE = "omicform.yaml"
 # The sections of the file format itself; every other section is a kind's.
-CONFIG_SECTIONS = ("omicform", "services")
+CONFIG_SECTIONS = ("omicform", "services", "state")
 # `${identifiers.NAME[i]}` names an entry of this section (desired/references.py).
 REFERENCED = "identifiers"
 
@@ -107,6 +109,7 @@ class _Loader:
         self.known = {*CONFIG_SECTIONS, *(k.name for k in kinds)}
         self.services: ServiceConfig | None = None
         self.services_origin: Origin | None = None
+        self.state: StateSettings | None = None
         self.items: dict[str, list[Any]] = {k.name: [] for k in kinds}
         self.origins: dict[str, Origin] = {}
         self.broken: set[str] = set()
@@ -129,6 +132,11 @@ class _Loader:
         try:
             if "services" in doc:
                 self._services(doc, file)
+        except ConfigError as error:
+            self.problems.add(error)
+        try:
+            if "state" in doc:
+                self._state_settings(doc, file)
         except ConfigError as error:
             self.problems.add(error)
         for kind in self.kinds:
@@ -155,6 +163,16 @@ class _Loader:
         self.services = load_services(section(doc, "services", file), file)
         self.services_origin = Origin(file, line)
 
+    def _state_settings(self, doc: LineMap, file: str) -> None:
+        if self.state is not None:
+            raise ConfigError(
+                "`state` is set in more than one file",
+                file=file,
+                line=doc.line_of("state"),
+                field="state",
+            )
+        self.state = load_state_settings(section(doc, "state", file), file)
+
     def finish(self, files: tuple[Path, ...]) -> DesiredState:
         """Checks every reference once all files are read (a batch may be declared in any)."""
         batches = {b.name: b for b in self.items.get(REFERENCED, ())}
@@ -173,6 +191,7 @@ class _Loader:
         return DesiredState(
             files=files,
             services=self.services or ServiceConfig(),
+            state=self.state,
             sections={name: tuple(items) for name, items in self.items.items()},
         )
 

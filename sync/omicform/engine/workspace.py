@@ -7,6 +7,7 @@ plan -> apply. Knowledge of kinds lives in the stages, not here.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,23 +22,45 @@ from omicform.engine.refresh import refresh
 from omicform.engine.registry import decode_detail
 from omicform.errors import ConfigError
 from omicform.model.plan import Plan
+from omicform.state.backends import StateBackend, open_state
 from omicform.state.model import State
-from omicform.state.store import StateStore, default_pin_path, default_state_path
+from omicform.state.store import default_pin_path, default_state_path
 
 
 @dataclass(frozen=True)
 class Workspace:
     config: Path = Path(DEFAULT_FILE)
-    state_path: Path | None = None
+    state_path: Path | str | None = None  # --state: a file, or a postgresql:// URL
 
     def desired(self) -> DesiredState:
         return load_desired(self.config)
 
-    def store(self, desired: DesiredState | None = None) -> StateStore:
-        """The state, with this config's lineage pin beside the config wherever state lives."""
+    def store(self, desired: DesiredState | None = None) -> StateBackend:
+        """The state, with this config's lineage pin beside the config wherever state lives.
+
+        `--state` wins; then the config's `state:` (a PostgreSQL URL from the variable it
+        names); then the file beside the config. The config is read for `state:` even when
+        the caller has no use for the rest of it, so that no command quietly acts on a local
+        file while the team's state is in the database.
+        """
+        if desired is None and self.config.exists():
+            desired = self.desired()
         root = desired.root if desired is not None else _root_of(self.config)
-        path = self.state_path if self.state_path is not None else default_state_path(root)
-        return StateStore(path, pin=default_pin_path(root))
+        pin = default_pin_path(root)
+        settings = desired.state if desired is not None else None
+        name = settings.name if settings is not None else "default"
+        if self.state_path is not None:
+            return open_state(self.state_path, name=name, pin=pin)
+        if settings is not None:
+            url = os.environ.get(settings.url_env, "")
+            if not url:
+                raise ConfigError(
+                    f"{settings.url_env} is not set, and this config keeps its state in PostgreSQL",
+                    field="state.url_env",
+                    hint=f"export {settings.url_env}=postgresql://USER:PASSWORD@HOST/DATABASE",
+                )
+            return open_state(url, name=name, pin=pin)
+        return open_state(default_state_path(root), pin=pin)
 
     def plan(
         self,
