@@ -155,3 +155,26 @@ def test_validate_remote_sends_the_notification_with_the_dry_run(
     result = cli(cfg, {**sandbox.env, "HOOK_TOKEN": TOKEN}, "validate", "--remote")
     assert result.exit_code == 0, result.output
     assert len(sandbox.admin.dry_runs()) == 1
+
+
+def test_validate_checks_what_the_variable_holds_without_showing_it(tmp_path: Path) -> None:
+    cfg = write(tmp_path)
+    unset = cli(cfg, {}, "validate")
+    assert unset.exit_code == 0, unset.output
+    assert "warning: " in unset.stderr and "HOOK_TOKEN is not set" in unset.stderr
+    wrong = '{"tok": "s3cret-in-json"}'
+    bad = cli(cfg, {"HOOK_TOKEN": wrong}, "validate")
+    assert bad.exit_code == 1
+    field = "nemo_manifests.m0.notification.auth_details_env"
+    assert f"{cfg}:5: {field}: HOOK_TOKEN does not hold what this auth_type needs" in bad.stderr
+    assert "s3cret-in-json" not in bad.output
+    assert cli(cfg, {"HOOK_TOKEN": '{"token": "x"}'}, "validate").exit_code == 0
+
+
+def test_a_manifest_warning_stays_a_warning_in_validate(tmp_path: Path) -> None:
+    cfg = write(tmp_path, "")
+    tsv = tmp_path / "m0_manifest.tsv"
+    tsv.write_text(tsv.read_text().replace("\tmouse\t", "\tunicorn\t"))
+    result = cli(cfg, {}, "validate")
+    assert result.exit_code == 0, result.output
+    assert "warning: " in result.stderr and "unicorn" in result.stderr

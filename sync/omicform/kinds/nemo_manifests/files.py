@@ -14,6 +14,7 @@ from omicform.desired.model import NemoManifest
 from omicform.desired.problems import Problems
 from omicform.errors import ConfigError
 from omicform.kinds.base import CheckContext
+from omicform.kinds.nemo_manifests.notification import resolve
 from omicform.kinds.nemo_manifests.rules import ManifestReport, check_manifest
 
 
@@ -50,23 +51,14 @@ def check_manifests(items: Sequence[NemoManifest], ctx: CheckContext) -> None:
             ctx.files.by_address[item.address] = read_manifest(item)
             continue
         try:
-            _every_issue(item, ctx.problems, ctx.warnings or ctx.problems)
+            warnings = ctx.warnings if ctx.warnings is not None else ctx.problems
+            _every_issue(item, ctx.problems, warnings)
         except ConfigError as error:
             ctx.problems.add(error)
 
 
 def _every_issue(manifest: NemoManifest, problems: Problems, warnings: Problems) -> None:
-    variable = (manifest.notification or {}).get("auth_details_env")
-    if variable and not os.environ.get(variable):
-        warnings.add(
-            ConfigError(
-                f"{variable} is not set: submitting this manifest (and validate --remote) "
-                "reads the notification's auth_details from it",
-                file=str(manifest.origin.file),
-                line=manifest.origin.line,
-                field=f"{manifest.address}.notification.auth_details_env",
-            )
-        )
+    _notification_credential(manifest, problems, warnings)
     content = read_user_file(manifest.path, field=manifest.address)
     report = check_manifest(content, file_name=manifest.path.name, strict=manifest.strict)
     for issue in report.issues:
@@ -77,3 +69,28 @@ def _every_issue(manifest: NemoManifest, problems: Problems, warnings: Problems)
             field=issue.column or manifest.address,
         )
         (problems if issue.severity == "error" else warnings).add(error)
+
+
+def _notification_credential(
+    manifest: NemoManifest, problems: Problems, warnings: Problems
+) -> None:
+    """validate only: the variable holding the notification's credential, when it is set,
+    holds what its auth_type needs (its value is never shown); unset is a warning, since
+    only a submission (or validate --remote) reads it."""
+    variable = (manifest.notification or {}).get("auth_details_env")
+    if not variable or manifest.notification is None:
+        return
+    file, line = manifest.origin.file, manifest.origin.line
+    field = f"{manifest.address}.notification.auth_details_env"
+    if not os.environ.get(variable):
+        message = (
+            f"{variable} is not set: submitting this manifest (and validate --remote) "
+            "reads the notification's auth_details from it"
+        )
+        warnings.add(ConfigError(message, file=file, line=line, field=field))
+        return
+    try:
+        resolve(dict(manifest.notification), os.environ, manifest.address)
+    except ConfigError as error:
+        message = error.message.removeprefix(f"{error.field}: ")
+        problems.add(ConfigError(message, file=file, line=line, field=field, hint=error.hint))
