@@ -60,7 +60,11 @@ def history_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--policy", type=click.Choice(POLICIES), help="Search: this policy."),
         # NeMO's search calls it `status`; `--state` names the state file.
         click.option(
-            "--status", "states", multiple=True, type=click.Choice(STATES), help="Search: state."
+            "--status",
+            "states",
+            multiple=True,
+            type=click.Choice(STATES),
+            help="Search: this state (repeat for several).",
         ),
         click.option("--json", "as_json", is_flag=True, help="The listing as JSON."),
     ]

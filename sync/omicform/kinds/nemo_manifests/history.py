@@ -85,7 +85,7 @@ def history_table(rows: Sequence[Mapping[str, Any]], title: str) -> Table:
         table.add_row(
             printable(str(row["id"])),
             printable(str(row["submitter"])),
-            printable(str(row["creation"])),
+            printable(str(row["creation"]).replace("+00:00", "Z")),
             Text(state, styles.get(state, "")),
             printable(_step(row)),
             printable(str(row.get("policy") or "")),
