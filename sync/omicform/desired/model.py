@@ -46,6 +46,9 @@ class DesiredObject:
     # Where each field was written, when not in the entry's own file: a table row's
     # `defaults:` come from the YAML file, its cells from the table.
     field_origins: Mapping[str, Origin] = field(default_factory=dict)
+    # `ignore_changes`: fields sent on create, then never diffed nor sent by an update
+    # (NMDC's staging pipeline writes them); the section's and the entry's, together.
+    ignore: frozenset[str] = frozenset()
 
     @property
     def address(self) -> str:

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from omicform.desired.display import has_unsafe, safe_name, shown
 from omicform.desired.fields import FieldSpec, Section
 from omicform.desired.files import user_path
+from omicform.desired.ignore import IGNORE, ignore_changes
 from omicform.desired.model import DesiredObject, Origin
 from omicform.desired.problems import Problems
 from omicform.desired.sections import field_value, unknown_field
@@ -37,12 +38,14 @@ def load_staging(
 ) -> None:
     """Every entry of one staging section, checked; each good one is passed to `add`."""
     defaults = _defaults(kind, section, file, problems)
+    ignore = ignore_changes(kind, section, f"{kind.name}.{IGNORE}", file, problems)
     for name, spec in section.items():
         line = section.line_of(name)
-        if name == "defaults":
+        if name in ("defaults", IGNORE):
             continue
         if name == "from":
-            _tables(kind, spec, Origin(file, line), base, defaults, problems, add)
+            tables = Tables(kind, base, defaults, ignore, problems, add)
+            _tables(tables, spec, Origin(file, line))
             continue
         if not isinstance(spec, LineMap):
             problems.add(
@@ -54,8 +57,14 @@ def load_staging(
                 )
             )
             continue
-        values = {k: Value(v, Origin(file, spec.line_of(k)), False) for k, v in spec.items()}
-        _object(kind, name, {**defaults, **values}, Origin(file, line), problems, add)
+        own = ignore_changes(kind, spec, f"{kind.name}.{name}.{IGNORE}", file, problems)
+        values = {
+            k: Value(v, Origin(file, spec.line_of(k)), False)
+            for k, v in spec.items()
+            if k != IGNORE
+        }
+        where = Origin(file, line)
+        _object(kind, name, {**defaults, **values}, where, problems, add, ignore | own)
 
 
 def _defaults(kind: Section, section: LineMap, file: str, problems: Problems) -> dict[str, Value]:
@@ -96,15 +105,19 @@ def _defaults(kind: Section, section: LineMap, file: str, problems: Problems) ->
     return good
 
 
-def _tables(
-    kind: Section,
-    spec: Any,
-    where: Origin,
-    base: Path,
-    defaults: dict[str, Value],
-    problems: Problems,
-    add: Add,
-) -> None:
+class Tables(NamedTuple):
+    """What every row of a section's `from:` tables inherits."""
+
+    kind: Section
+    base: Path
+    defaults: dict[str, Value]
+    ignore: frozenset[str]
+    problems: Problems
+    add: Add
+
+
+def _tables(t: Tables, spec: Any, where: Origin) -> None:
+    kind = t.kind
     for source in spec if isinstance(spec, list) else [spec]:
         try:
             if not isinstance(source, str) or not source:
@@ -114,20 +127,14 @@ def _tables(
                     line=where.line,
                     field=f"{kind.name}.from",
                 )
-            path = user_path(source, base, where, f"{kind.name}.from")
-            _table(kind, path.resolve(), where, defaults, problems, add)
+            path = user_path(source, t.base, where, f"{kind.name}.from")
+            _table(t, path.resolve(), where)
         except ConfigError as error:  # the whole table is unreadable
-            problems.add(error)
+            t.problems.add(error)
 
 
-def _table(
-    kind: Section,
-    path: Path,
-    where: Origin,
-    defaults: dict[str, Value],
-    problems: Problems,
-    add: Add,
-) -> None:
+def _table(t: Tables, path: Path, where: Origin) -> None:
+    kind, problems = t.kind, t.problems
     file = str(path)
     columns: set[str] = set()
     for item in read_table(path, where):
@@ -146,7 +153,7 @@ def _table(
                 continue
             row = Origin(file, item.line)
             values = {k: Value(v, row, True) for k, v in item.values.items() if v and k in columns}
-            _object(kind, key, {**defaults, **values}, row, problems, add)
+            _object(kind, key, {**t.defaults, **values}, row, problems, t.add, t.ignore)
 
 
 def _columns(kind: Section, header: Header, file: str, problems: Problems) -> set[str]:
@@ -174,6 +181,7 @@ def _object(
     where: Origin,
     problems: Problems,
     add: Add,
+    ignore: frozenset[str] = frozenset(),
 ) -> None:
     address = f"{kind.name}.{safe_name(key)}"
     if has_unsafe(key):
@@ -193,7 +201,7 @@ def _object(
     declared_key = values.setdefault(kind.key, key)
     try:
         _check_entry(kind, key, declared_key, values, address, where, lines)
-        add(DesiredObject(kind.name, key, values, where, lines, origins))
+        add(DesiredObject(kind.name, key, values, where, lines, origins, ignore))
     except ConfigError as error:
         problems.add(error)
 

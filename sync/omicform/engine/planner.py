@@ -34,6 +34,7 @@ def make_plan(
 ) -> Plan:
     declared = desired.addresses()
     ctx = PlanContext(desired, state, snapshot, files, state.minted(), frozenset(declared))
+    ctx.refresh_only = refresh_only
     changes: list[Change] = []
     for kind in KINDS:
         planned = []
@@ -49,6 +50,7 @@ def make_plan(
         changes = _targeted(changes, targets)
     if refresh_only:
         changes = [_as_refresh(c) for c in changes]
+    kept = {c.address for c in changes}
     pinned = {k.name for k in KINDS if k.pins_remote}
     return Plan(
         lineage=state.lineage,
@@ -61,6 +63,7 @@ def make_plan(
         config_files=tuple(str(f) for f in desired.files),
         warnings=tuple(ctx.warnings),
         refresh_only=refresh_only,
+        drift=tuple(d for d in ctx.drift if targets is None or d.address in kept),
     )
 
 

@@ -17,7 +17,7 @@ from omicform.connections import Connections
 from omicform.desired.model import DesiredState
 from omicform.desired.problems import Problems
 from omicform.errors import ConfigError
-from omicform.model.plan import Action, Change, Payload
+from omicform.model.plan import Action, Change, Drift, Payload
 from omicform.model.snapshot import Snapshot
 from omicform.state.model import ResourceState, State
 
@@ -70,6 +70,10 @@ class PlanContext:
     # kind sees what the kinds it depends on will do (a batch minted, a project created).
     planned: dict[str, Change] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Changes made outside omicform to fields it ignores, for the plan's own section.
+    drift: list[Drift] = field(default_factory=list)
+    # A refresh-only plan: drift of every declared field is shown (and recorded by apply).
+    refresh_only: bool = False
 
     def action_of(self, address: str) -> Action | None:
         change = self.planned.get(address)

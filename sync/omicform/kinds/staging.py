@@ -34,10 +34,12 @@ from omicform.kinds.base import (
     Outcome,
     PlanContext,
     ReadContext,
+    payload_of,
 )
 from omicform.kinds.identifiers import mint_dependencies
 from omicform.kinds.staging_read import read_records
 from omicform.kinds.staging_rows import ROWS, RefersTo, Row
+from omicform.kinds.staging_update import drift_of, observed, read_modify_write, same
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, FieldChange, Payload
 from omicform.state.model import ResourceState
 
@@ -48,13 +50,16 @@ class Declared:
     fields are the change's `after`)."""
 
     origin: str
+    ignore: tuple[str, ...] = ()  # `ignore_changes`: sent on create, never by an update
 
     def to_json(self) -> dict[str, Any]:
-        return {"origin": self.origin}
+        if not self.ignore:
+            return {"origin": self.origin}
+        return {"origin": self.origin, "ignore_changes": list(self.ignore)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Declared:
-        return cls(str(data.get("origin", "")))
+        return cls(str(data.get("origin", "")), tuple(data.get("ignore_changes") or ()))
 
 
 @dataclass(frozen=True)
@@ -116,8 +121,11 @@ class Staging:
             coarse=coarse,
             page_size=ctx.page_size,
         )
+        ignored = {o.key: o.ignore for o in declared}
         for key in sorted(keys):
-            ctx.snapshot.add(f"{self.name}.{key}", records.get(key))
+            # A saved plan does not pin ignored fields: the pipeline writes them meanwhile.
+            unpinned = ignored.get(key, frozenset())
+            ctx.snapshot.add(f"{self.name}.{key}", records.get(key), unpinned)
 
     def verify(self, items: Sequence[DesiredObject], ctx: ReadContext) -> None:
         """Nothing to verify: fields are checked offline."""
@@ -139,7 +147,7 @@ class Staging:
             "key": obj.key,
             "service": self.service,
             "depends_on": tuple(depends),
-            "detail": Declared(str(obj.origin)),
+            "detail": Declared(str(obj.origin), tuple(sorted(obj.ignore))),
         }
         if remote is None or remote.data is None:
             return Change(
@@ -149,11 +157,21 @@ class Staging:
                 after_unknown=unknown,
                 reason="not found on the server",
             )
+        ignored = obj.ignore
+        unknown = tuple(n for n in unknown if n not in ignored)
         known = {k: v for k, v in resolved.items() if k not in unknown}
-        diffs = diff_fields(known, remote.data)
+        diffs = diff_fields(known, remote.data, ignore=ignored)
         changes = tuple(FieldChange(d.name, d.before, d.after) for d in diffs)
         changes += tuple(FieldChange(n, remote.data.get(n), KNOWN_AFTER_APPLY) for n in unknown)
         before = {k: remote.data.get(k) for k in resolved}
+        if ignored:
+            resolved = observed(resolved, ignored, remote.data)
+        watched = set(resolved) if ctx.refresh_only else ignored
+        drift = drift_of(
+            obj.address, self.name, obj.key, ctx.state.get(obj.address), remote.data, watched
+        )
+        if drift is not None:
+            ctx.drift.append(drift)
         if not changes:
             in_state = ctx.state.get(obj.address) is not None
             reason = "" if in_state else "exists on the server already; adopted into state"
@@ -187,13 +205,17 @@ class Staging:
         collection = self.row.collection
         fields = _resolve_at_apply(change.after or {}, ctx)
         nmdc = ctx.connections.nmdc
+        ignored = payload_of(change, Declared.from_json, Declared).ignore
         if change.action is Action.NO_OP:
+            prior = ctx.recorder.get(change.address)
             _record(change, fields, ctx)
+            if prior is not None and prior.fields and _differs(prior.fields, fields):
+                return Outcome(
+                    change.address, "refresh", "done", "state now holds the server's values"
+                )
             return Outcome(change.address, "no-op", "done")
         if change.action is Action.UPDATE:
-            nmdc.update_record(collection, fields)
-            _record(change, fields, ctx)
-            return Outcome(change.address, "update", "done")
+            return self._update(change, fields, ignored, ctx)
         try:
             nmdc.create_record(collection, fields)
         except AlreadyExists:
@@ -203,6 +225,18 @@ class Staging:
             return self._settle(change, fields, ctx, "the create's outcome was unclear", retry=True)
         _record(change, fields, ctx)
         return Outcome(change.address, "create", "done")
+
+    def _update(
+        self, change: Change, fields: dict[str, Any], ignored: Sequence[str], ctx: ApplyContext
+    ) -> Outcome:
+        """Read-modify-write: the live record, the owned fields over it."""
+        owned = {k: v for k, v in fields.items() if k not in ignored}
+        nmdc, collection = ctx.connections.nmdc, self.row.collection
+        live = read_modify_write(nmdc, collection, self.row.fields, change.key, owned)
+        if live is None:
+            return Outcome(change.address, "update", "failed", "it is no longer on the server")
+        _record(change, observed(fields, ignored, live), ctx)
+        return Outcome(change.address, "update", "done")
 
     def _settle(
         self,
@@ -226,14 +260,14 @@ class Staging:
             return Outcome(
                 change.address, "create", "done", f"{why}; read back absent, created again"
             )
-        differs = diff_fields(fields, remote)
+        ignored = payload_of(change, Declared.from_json, Declared).ignore
+        differs = diff_fields(fields, remote, ignore=ignored)
         if not differs:
-            _record(change, fields, ctx)
+            _record(change, observed(fields, ignored, remote), ctx)
             return Outcome(change.address, "create", "done", f"{why}; read back identical")
         if collection.updatable:
-            nmdc.update_record(collection, fields)
-            _record(change, fields, ctx)
-            return Outcome(change.address, "create", "done", f"{why}; read back and updated")
+            done = self._update(change, fields, ignored, ctx)
+            return Outcome(change.address, "create", done.result, f"{why}; read back and updated")
         names = ", ".join(d.name for d in differs)
         return Outcome(
             change.address,
@@ -344,6 +378,10 @@ def _resolve_at_apply(values: dict[str, Any], ctx: ApplyContext) -> dict[str, An
         raise OmicformError(
             f"{exc} is not minted", hint="Its identifiers batch failed to mint; apply again."
         ) from None
+
+
+def _differs(before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    return any(not same(before.get(k), v) for k, v in after.items())
 
 
 def _record(change: Change, fields: dict[str, Any], ctx: ApplyContext) -> None:

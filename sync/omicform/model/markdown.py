@@ -71,7 +71,9 @@ def render_markdown(plan: Plan, *, title: str = "omicform plan", notes: Sequence
     counted by kind and action instead. `notes` are warnings of the run that made the plan
     (no state found), shown first like the plan's own."""
     visible = [c for c in plan.changes if c.action is not Action.NO_OP]
-    head = _head(plan, title, visible, notes)
+    head = _head(plan, title, visible, notes) + _drift(plan)
+    if not visible and plan.refresh_only and plan.drift:
+        return head + "Refresh only: apply records these values in state.\n"
     if not visible:
         return head + "**No changes.** The remote objects match the desired state.\n"
     body = "".join(_kind_section(kind, changes) for kind, changes in _by_kind(visible))
@@ -97,6 +99,28 @@ def _head(plan: Plan, title: str, visible: list[Change], notes: Sequence[str]) -
             lines.append(f"| no change | {counts['no-op']:,} |")
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _drift(plan: Plan) -> str:
+    """ "Objects changed outside omicform": state's value → the server's, per field."""
+    if not plan.drift:
+        return ""
+    why = (
+        "apply records the server's values in state"
+        if plan.refresh_only
+        else "fields in ignore\\_changes: shown, never changed back"
+    )
+    rows = [f"#### Objects changed outside omicform\n\n_{why}_\n"]
+    rows += ["| address | changes |", "|---|---|"]
+    for drift in plan.drift[:ROWS_SHOWN]:
+        lines = [
+            f"{_code(fc.name)}: {_value(fc.before)} → {_value(fc.after)}"
+            for fc in drift.field_changes
+        ]
+        rows.append(f"| {_code(drift.address)} | {'<br>'.join(lines)} |")
+    if len(plan.drift) > ROWS_SHOWN:
+        rows.append(f"| … and {len(plan.drift) - ROWS_SHOWN:,} more | |")
+    return "\n".join(rows) + "\n\n"
 
 
 def summary_sentence(plan: Plan) -> str:

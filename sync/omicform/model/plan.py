@@ -96,6 +96,37 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
+class Drift:
+    """An object changed outside omicform since state last recorded it: fields omicform
+    ignores (shown, never changed back), or, in a refresh-only plan, any field."""
+
+    address: str
+    kind: str
+    key: str
+    field_changes: tuple[FieldChange, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "kind": self.kind,
+            "key": self.key,
+            "field_changes": [f.to_json() for f in self.field_changes],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Drift:
+        return cls(
+            address=data["address"],
+            kind=data["kind"],
+            key=data["key"],
+            field_changes=tuple(
+                FieldChange(f["name"], f["before"], f["after"])
+                for f in data.get("field_changes", ())
+            ),
+        )
+
+
+@dataclass(frozen=True)
 class Change:
     """One address's planned action, with everything apply needs to carry it out."""
 
@@ -166,12 +197,17 @@ class Plan:
     config_files: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     refresh_only: bool = False
+    drift: tuple[Drift, ...] = ()
     created_at: str = field(
         default_factory=lambda: dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     )
 
     @property
     def has_changes(self) -> bool:
+        """Changes to make; in a refresh-only plan, drift to record in state. Drift of
+        ignored fields in a normal plan is shown, never counted."""
+        if self.refresh_only and self.drift:
+            return True
         return any(c.changing for c in self.changes)
 
     def counts(self) -> dict[str, int]:
@@ -182,7 +218,7 @@ class Plan:
         return next((c for c in self.changes if c.address == address), None)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "format_version": PLAN_FORMAT,
             "omicform_version": __version__,
             "created_at": self.created_at,
@@ -196,6 +232,9 @@ class Plan:
             "summary": self.counts(),
             "has_changes": self.has_changes,
         }
+        if self.drift:  # omitted when empty: plans without drift read as before
+            document["resource_drift"] = [d.to_json() for d in self.drift]
+        return document
 
     @classmethod
     def from_json(cls, data: dict[str, Any], decode: Decode = _undecoded) -> Plan:
@@ -208,5 +247,6 @@ class Plan:
             config_files=tuple(data.get("config_files") or ()),
             warnings=tuple(data.get("warnings") or ()),
             refresh_only=bool(data.get("refresh_only")),
+            drift=tuple(Drift.from_json(d) for d in data.get("resource_drift") or ()),
             created_at=data.get("created_at", ""),
         )

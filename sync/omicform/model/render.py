@@ -99,6 +99,11 @@ def render_plan(plan: Plan, *, full: bool | None = None) -> Text:
         text.append(f"{printable(warning)}\n")
     if plan.warnings:
         text.append("\n")
+    text.append_text(render_drift(plan))
+    if not visible and plan.refresh_only and plan.drift:
+        text.append("Refresh only: apply will record these values in state ")
+        text.append(f"({len(plan.drift)} object(s)) and change nothing remote.\n")
+        return text
     if not visible:
         text.append("No changes. ", style="bold green")
         text.append("The remote objects match the desired state.\n")
@@ -113,6 +118,26 @@ def render_plan(plan: Plan, *, full: bool | None = None) -> Text:
             text.append_text(render_change(change))
             text.append("\n")
     text.append_text(summary_line(plan))
+    return text
+
+
+def render_drift(plan: Plan) -> Text:
+    """ "Objects changed outside omicform": each drifted object and field, state's value ->
+    the server's. In a plan, fields omicform ignores; in a refresh-only plan, any field."""
+    text = Text()
+    if not plan.drift:
+        return text
+    text.append("Objects changed outside omicform", style="bold")
+    if plan.refresh_only:
+        text.append(" (apply records the server's values in state):\n\n")
+    else:
+        text.append(" (fields in ignore_changes: shown, never changed back):\n\n")
+    for drift in plan.drift:
+        text.append("  ~ ", style="bold yellow")
+        text.append(f"{printable(drift.address)}\n", style="bold")
+        for fc in drift.field_changes:
+            text.append(f"      {printable(fc.name)} = {_value(fc.before)} -> {_value(fc.after)}\n")
+    text.append("\n")
     return text
 
 

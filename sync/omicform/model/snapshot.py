@@ -23,6 +23,8 @@ class Remote:
 
     address: str
     data: dict[str, Any] | None
+    # Fields a saved plan does not pin (`ignore_changes`: others write them meanwhile).
+    unpinned: frozenset[str] = frozenset()
 
     @property
     def exists(self) -> bool:
@@ -30,7 +32,9 @@ class Remote:
 
     @property
     def fingerprint(self) -> str | None:
-        return fingerprint(self.data)
+        if self.data is None or not self.unpinned:
+            return fingerprint(self.data)
+        return fingerprint({k: v for k, v in self.data.items() if k not in self.unpinned})
 
 
 @dataclass
@@ -39,8 +43,10 @@ class Snapshot:
     # json:validate's verdict per metadata address: errors per collection ({} when valid).
     validation: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
-    def add(self, address: str, data: dict[str, Any] | None) -> None:
-        self.remotes[address] = Remote(address, data)
+    def add(
+        self, address: str, data: dict[str, Any] | None, unpinned: frozenset[str] = frozenset()
+    ) -> None:
+        self.remotes[address] = Remote(address, data, unpinned)
 
     def get(self, address: str) -> Remote | None:
         return self.remotes.get(address)
