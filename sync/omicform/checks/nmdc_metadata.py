@@ -11,12 +11,13 @@ import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from omicform.desired.display import SHOWN_CHARS, safe_message, safe_name
 from omicform.nmdc_facts import SCHEMA_FILE, id_pattern, schema_path, typecode_from_pattern
+
+if TYPE_CHECKING:
+    import jsonschema
 
 __all__ = [
     "SCHEMA_FILE",
@@ -31,6 +32,8 @@ __all__ = [
 @functools.lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
     # Read by path: importing the nmdc_schema package would import LinkML (seconds).
+    import jsonschema  # here: 0.1 s at every start-up otherwise (`omicform plan`)
+
     schema = json.loads(schema_path().read_text("utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)
