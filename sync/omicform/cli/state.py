@@ -1,4 +1,4 @@
-"""`omicform state list|show|forget`: look at and edit the state by hand."""
+"""`omicform state list|show|forget|mv`: look at and edit the state by hand."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import click
 
 from omicform.cli.common import F, config_option, console, handles_errors, state_option, workspace
 from omicform.cli.state_transfer import pull_command, push_command
+from omicform.desired.moved import check_move
+from omicform.engine.moves import renamed
 from omicform.errors import ConfigError
 from omicform.state.backends import StateBackend
 
@@ -31,6 +33,7 @@ def state_group() -> None:
       omicform state list
       omicform state show jgi_samples.6011bc6e117e5d4b9d2b2073
       omicform state forget nemo_manifests.old_run
+      omicform state mv identifiers.reads identifiers.sequencing_reads
       omicform state adopt --state restored.state.json
     """
 
@@ -86,6 +89,38 @@ def state_forget(address: str, state_path: Path | str | None, config: Path) -> N
             )
         store.save(state.without(address))
     console().print(f"Forgot {address}; the remote object is untouched.")
+
+
+@state_group.command("mv")
+@click.argument("source", metavar="OLD")
+@click.argument("target", metavar="NEW")
+@_state_option
+@handles_errors
+def state_mv(source: str, target: str, state_path: Path | str | None, config: Path) -> None:
+    """Record OLD under the address NEW (after renaming it in the file); nothing remote
+    changes, and nothing is minted or submitted again. `moved:` in the file does the same
+    at the next apply.
+
+    \b
+    Example:
+      omicform state mv identifiers.reads identifiers.sequencing_reads
+    """
+    check_move(source, target, field="state mv")
+    store = _store(state_path, config)
+    with store.lock("state mv"):
+        state = store.load()
+        old = state.get(source)
+        if old is None:
+            raise ConfigError(
+                f"{source} is not in state", hint="`omicform state list` shows what is."
+            )
+        if state.get(target) is not None:
+            raise ConfigError(
+                f"{target} is in state already",
+                hint=f"`omicform state forget {target}` first, if it is the stale one.",
+            )
+        store.save(state.without(source).with_resource(renamed(old, target)))
+    console().print(f"Moved {source} to {target}; nothing remote changed.")
 
 
 @state_group.command("adopt")

@@ -23,11 +23,13 @@ from omicform.desired.display import shown
 from omicform.desired.model import (
     DesiredState,
     IdentifierBatch,
+    Move,
     Origin,
     Reference,
     ServiceConfig,
     StateSettings,
 )
+from omicform.desired.moved import load_moved
 from omicform.desired.problems import Problems
 from omicform.desired.sections import section
 from omicform.desired.settings import SECRET_NAMES, load_services
@@ -38,7 +40,7 @@ from omicform.errors import ConfigError
 FORMAT_VERSION = 1
 DEFAULT_FILE = "omicform.yaml"
 # The sections of the file format itself; every other section is a kind's.
-CONFIG_SECTIONS = ("omicform", "services", "state")
+CONFIG_SECTIONS = ("omicform", "services", "state", "moved")
 # `${identifiers.NAME[i]}` names an entry of this section (desired/references.py).
 REFERENCED = "identifiers"
 
@@ -113,6 +115,7 @@ class _Loader:
         self.items: dict[str, list[Any]] = {k.name: [] for k in kinds}
         self.origins: dict[str, Origin] = {}
         self.broken: set[str] = set()
+        self.moved: list[Move] = []
 
     def load_file(self, path: Path) -> None:
         doc = load_yaml(path)
@@ -137,6 +140,11 @@ class _Loader:
         try:
             if "state" in doc:
                 self._state_settings(doc, file)
+        except ConfigError as error:
+            self.problems.add(error)
+        try:
+            if "moved" in doc:
+                self.moved += load_moved(doc["moved"], file, doc.line_of("moved"))
         except ConfigError as error:
             self.problems.add(error)
         for kind in self.kinds:
@@ -193,6 +201,7 @@ class _Loader:
             services=self.services or ServiceConfig(),
             state=self.state,
             sections={name: tuple(items) for name, items in self.items.items()},
+            moved=tuple(self.moved),
         )
 
 

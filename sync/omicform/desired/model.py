@@ -86,6 +86,15 @@ class Template:
 
 
 @dataclass(frozen=True)
+class Move:
+    """`moved: [{from: OLD, to: NEW}]`: state's record of OLD is NEW's from now on."""
+
+    source: str
+    target: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class IdentifierBatch:
     """Ids to mint once and keep forever (`type: nmdc:DataObject, count: 4`)."""
 
@@ -170,6 +179,7 @@ class DesiredState:
     # Each kind's items, by its section (the kind's name), in file order; every kind the
     # loader was handed has an entry. A kind reads its own with `of(name)`.
     sections: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    moved: tuple[Move, ...] = ()  # addresses renamed in the file (`moved:`)
 
     @property
     def root(self) -> Path:

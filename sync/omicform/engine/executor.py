@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from omicform.connections import Connections
+from omicform.engine.moves import carry_out_move
 from omicform.engine.recorder import StateRecorder
 from omicform.engine.registry import kind_named
 from omicform.errors import OmicformError, OutcomeUnknown
@@ -205,6 +206,8 @@ def carry_out(change: Change, ctx: ApplyContext) -> Outcome:
         if change.action is Action.FORGET:
             ctx.recorder.remove(change.address)
             return Outcome(change.address, "forget", "done", "dropped from state")
+        if change.action is Action.MOVE:  # `moved:`: renamed in state, nothing remote
+            return carry_out_move(change, ctx.recorder)
         if change.action is Action.BLOCKED:  # a difference the API cannot make, any kind
             return Outcome(change.address, "blocked", "skipped", change.reason)
         kind = kind_named(change.kind)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from omicform.desired.model import DesiredState
+from omicform.engine.moves import apply_moves
 from omicform.engine.registry import KINDS, kind_named
 from omicform.errors import PlanError
 from omicform.kinds.base import LocalFiles, PlanContext
@@ -33,6 +34,8 @@ def make_plan(
     refresh_only: bool = False,
 ) -> Plan:
     declared = desired.addresses()
+    # Planned against state as the file's `moved:` leaves it: nothing moved is made again.
+    state, moves = apply_moves(state, desired.moved)
     ctx = PlanContext(desired, state, snapshot, files, state.minted(), frozenset(declared))
     ctx.refresh_only = refresh_only
     changes: list[Change] = []
@@ -43,6 +46,7 @@ def make_plan(
             ctx.planned[change.address] = change
             planned.append(change)
         changes.extend(kind.arrange(planned, ctx))
+    changes.extend(moves)
     for address in sorted(state.resources):
         if address not in ctx.declared:
             changes.append(_forget(state.resources[address]))

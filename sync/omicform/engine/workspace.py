@@ -16,6 +16,7 @@ from omicform.connections import Connections
 from omicform.desired.load import DEFAULT_FILE
 from omicform.desired.model import DesiredState
 from omicform.engine.desired import load_desired
+from omicform.engine.moves import apply_moves
 from omicform.engine.planner import make_plan
 from omicform.engine.preflight import preflight
 from omicform.engine.refresh import refresh
@@ -73,8 +74,9 @@ class Workspace:
         """Plans `desired` (read from the files unless the caller already has it)."""
         desired = desired if desired is not None else self.desired()
         state = self.store(desired).load()
-        files = preflight(desired, state.minted())  # every local check before any request
-        snapshot = refresh(desired, state, connections, files=files)
+        moved, _ = apply_moves(state, desired.moved)  # `moved:`: ids resolve under new names
+        files = preflight(desired, moved.minted())  # every local check before any request
+        snapshot = refresh(desired, moved, connections, files=files)
         plan = make_plan(
             desired, state, snapshot, files=files, targets=targets, refresh_only=refresh_only
         )

@@ -138,6 +138,7 @@ def summary_sentence(plan: Plan) -> str:
             ("adopt", "to adopt from NeMO's history"),
             ("wait", "in progress"),
             ("blocked", "blocked"),
+            ("move", "to move in state"),
         )
         if counts.get(name)
     ]

@@ -26,6 +26,7 @@ class Action(str, Enum):
     WAIT = "wait"
     BLOCKED = "blocked"
     FORGET = "forget"
+    MOVE = "move"  # renamed in state only (`moved:`): nothing remote
     NO_OP = "no-op"
 
     # A str subclass: equal to, hashed as and JSON-encoded as its value; shown as its value.
@@ -49,6 +50,7 @@ CHANGING = frozenset(
         Action.RESUBMIT,
         Action.ADOPT,
         Action.FORGET,
+        Action.MOVE,
         Action.BLOCKED,
     }
 )

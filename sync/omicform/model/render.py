@@ -21,6 +21,7 @@ SYMBOLS = {
     "wait": ("…", "blue", "is in progress"),
     "blocked": ("!", "red", "cannot be changed"),
     "forget": ("-", "magenta", "will be forgotten (state only)"),
+    "move": ("→", "cyan", "has moved (state only: nothing is minted or submitted)"),
 }
 
 
@@ -184,6 +185,8 @@ def summary_line(plan: Plan) -> Text:
         extra.append(f"{counts['wait']} in progress")
     if counts.get("blocked"):
         extra.append(f"{counts['blocked']} blocked")
+    if counts.get("move"):
+        extra.append(f"{counts['move']} to move in state")
     if extra:
         text.append(" " + ", ".join(extra) + ".")
     text.append("\n")
