@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -63,16 +64,19 @@ def seed_file(folder: Path, samples: int) -> Path:
     return path
 
 
-def omicform_plan(config: Path, env: dict[str, str], runs: int) -> tuple[float, int]:
-    best, changes = math.inf, -1
+def omicform_plan(config: Path, env: dict[str, str], runs: int) -> tuple[float, float, int]:
+    """Best of `runs` and the first run (the parse cache empty: a fresh folder for it)."""
+    os.environ["XDG_CACHE_HOME"] = str(config.parent / "cache")
+    best, changes, first = math.inf, -1, 0.0
     for run in range(runs):
         started = time.perf_counter()
         ws = Workspace(config=config, state_path=config.with_name(f"s{run}.state.json"))
         with Connections(ws.desired().services, env=env) as connections:
             _, _, plan = ws.plan(connections)
         best = min(best, time.perf_counter() - started)
+        first = first or best
         changes = sum(1 for c in plan.changes if c.changing)
-    return best, changes
+    return best, first, changes
 
 
 def bench_plan(samples: int, inline: bool, runs: int) -> dict[str, Any]:
@@ -80,7 +84,7 @@ def bench_plan(samples: int, inline: bool, runs: int) -> dict[str, Any]:
         folder = Path(tmp)
         config = write_inline(folder, samples) if inline else write_config(folder, samples)
         with sandbox("--seed", str(seed_file(folder, samples)), "--latency", "20ms") as env:
-            ours, changes = omicform_plan(config, env, runs)
+            ours, first, changes = omicform_plan(config, env, runs)
             theirs = official_sync(config, env, PROJECT)
     assert changes == 0 and theirs["inserted"] == theirs["patched"] == 0, (changes, theirs)
     how = "inline YAML" if inline else "a table"
@@ -90,6 +94,8 @@ def bench_plan(samples: int, inline: bool, runs: int) -> dict[str, Any]:
         "official_s": round(theirs["seconds"], 3),
         "limit_s": round((math.ceil(samples / PAGE) + 1) * LATENCY, 3),
         "limit_how": f"{math.ceil(samples / PAGE)} sample page(s) + 1 project page * 20 ms",
+        "detail": f"first run (parse cache empty): {first:.2f} s"
+        + (f", {theirs['seconds'] / first:.1f}x" if inline else ""),
     }
 
 
