@@ -26,6 +26,7 @@ from .token_request import TokenRequest
 from .validation_failure import ValidationFailure
 from .validation_issue import ValidationIssue
 from .validation_issue_ctx import ValidationIssueCtx
+from .versions import Versions
 
 __all__ = (
     "ErrorDetail",
@@ -54,4 +55,5 @@ __all__ = (
     "ValidationFailure",
     "ValidationIssue",
     "ValidationIssueCtx",
+    "Versions",
 )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import click
@@ -24,7 +26,11 @@ from omicform.cli.common import (
 from omicform.cli.formats import append_step_summary, format_options, print_plan
 from omicform.cli.missing_state import warn_if_no_state
 from omicform.connections import Connections
+from omicform.desired.model import DesiredState
+from omicform.engine.registry import KINDS
 from omicform.engine.workspace import save_plan
+from omicform.errors import OmicformError
+from omicform.model.plan import Plan
 from omicform.services.recording import recording
 
 
@@ -94,6 +100,8 @@ def plan_command(
         _, _, plan = ws.plan(
             connections, desired=desired, targets=targets or None, refresh_only=refresh_only
         )
+        if record is None and replay is None:  # a cassette holds no /version answer
+            plan = with_schema_check(plan, desired, connections)
     if out is not None:
         save_plan(plan, out)
     notes = [" ".join(no_state.split())] if no_state else []
@@ -104,3 +112,24 @@ def plan_command(
     if detailed_exitcode and plan.has_changes:
         sys.exit(EXIT_CHANGES)
     sys.exit(EXIT_OK)
+
+
+def with_schema_check(plan: Plan, desired: DesiredState, connections: Connections) -> Plan:
+    """The plan, warning when NMDC validates with another nmdc-schema than omicform's
+    (never failing: an unreadable /version says nothing)."""
+    uses_nmdc = any(k.service == "nmdc" and k.declared(desired) for k in KINDS)
+    if not uses_nmdc:
+        return plan
+    try:
+        ours = version("nmdc-schema")
+        theirs = connections.nmdc.schema_version()
+    except (OmicformError, PackageNotFoundError):
+        return plan
+    if theirs is None or theirs == ours:
+        return plan
+    warning = (
+        f"NMDC validates metadata with nmdc-schema {theirs}; omicform checks it with "
+        f"nmdc-schema {ours}: a document valid here may be refused there (or the reverse). "
+        "Upgrade omicform, or check with `omicform validate --remote`."
+    )
+    return replace(plan, warnings=(*plan.warnings, warning))

@@ -19,6 +19,7 @@ from omicform_nmdc_client.api.auth import create_token
 from omicform_nmdc_client.api.metadata import submit_metadata_json, validate_metadata_json
 from omicform_nmdc_client.api.pids import mint_ids
 from omicform_nmdc_client.api.runs import get_run
+from omicform_nmdc_client.api.system import get_versions
 from omicform_nmdc_client.models import (
     GlobusTask,
     GlobusTaskPage,
@@ -32,6 +33,7 @@ from omicform_nmdc_client.models import (
     SchemaClassRef,
     SubmitAccepted,
     Token,
+    Versions,
 )
 from omicform_nmdc_client.types import UNSET, Response
 
@@ -201,6 +203,15 @@ class NmdcService:
             repeatable=False,
         )
         return _parsed(response, SubmitAccepted, "POST", "/metadata/json:submit").detail.run_id
+
+    def schema_version(self) -> str | None:
+        """The nmdc-schema version the server validates with (`GET /version`), if it says."""
+        response = self._errors.call(
+            "GET", "/version", lambda: get_versions.sync_detailed(client=self._api), lookup=True
+        )
+        versions = _parsed(response, Versions, "GET", "/version")
+        found = versions.nmdc_schema
+        return found if isinstance(found, str) else None
 
     def get_run(self, run_id: str) -> RunInfo:
         response = self._errors.call(
