@@ -39,6 +39,9 @@ jgi_sequencing_projects:
     nmdc_study_id: "nmdc:sty-11-28tm5d36"
 
 jgi_samples:
+  # NMDC's staging pipeline keeps writing these after the create: sent on create, then
+  # never compared nor sent back (their changes are shown as drift, not undone).
+  ignore_changes: [jdp_file_status, globus_file_status, request_id, update_date]
   # Rows can also come from a table: {from: samples.tsv}
   "6011bc6e117e5d4b9d2b2073":
     sequencing_project_name: my-project
@@ -55,6 +58,7 @@ jgi_samples:
     create_date: "2024-01-01T00:00:00Z"
 
 globus_tasks:
+  ignore_changes: [task_status]          # the pipeline moves it on after the create
   "5f8e2a3c-0000-11ee-be56-0242ac120002":
     task_status: ACTIVE
 
