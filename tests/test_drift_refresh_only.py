@@ -87,3 +87,11 @@ def test_plan_refresh_only_detailed_exitcode_is_2_naming_the_object(
     assert result.returncode == 2, result.stdout + result.stderr
     assert "jgi_samples.f1" in result.stdout and "file_name" in result.stdout
     assert "Objects changed outside omicform" in result.stdout
+    saved = cli("plan", "--refresh-only", "-out", "refresh.json", cwd=tmp_path, env=sandbox.env)
+    assert saved.returncode == 0, saved.stderr
+    applied = cli("apply", "refresh.json", cwd=tmp_path, env=sandbox.env)
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert "jgi_samples.f1 (refresh)" in applied.stdout
+    assert "1 done" in applied.stdout
+    again = cli("plan", "--refresh-only", "--detailed-exitcode", cwd=tmp_path, env=sandbox.env)
+    assert again.returncode == 0, again.stdout
