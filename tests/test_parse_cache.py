@@ -1,0 +1,63 @@
+"""The parse cache: the same document as a fresh parse, lines included; never trusted blindly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from omicform.desired import parse_cache
+from omicform.desired.yamlfile import LineMap, load_yaml
+from omicform.errors import ConfigError
+
+
+def _big(path: Path, extra: str = "") -> Path:
+    rows = [
+        f'  "f{i:06d}":\n    size: {i}\n    name: "n{i}"\n    when: 2024-03-01' for i in range(3000)
+    ]
+    path.write_text("omicform: 1\nsamples:\n" + "\n".join(rows) + "\n" + extra)
+    assert path.stat().st_size >= parse_cache.MIN_BYTES
+    return path
+
+
+def _same(a: Any, b: Any) -> None:
+    assert type(a) is type(b)
+    if isinstance(a, LineMap):
+        assert (a.line, a.lines, list(a)) == (b.line, b.lines, list(b))
+        for key in a:
+            _same(a[key], b[key])
+    else:
+        assert a == b
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("OMICFORM_PARSE_CACHE", raising=False)
+    return tmp_path / "cache"
+
+
+def test_a_cached_document_equals_a_fresh_parse(tmp_path: Path, cache_home: Path) -> None:
+    path = _big(tmp_path / "a.yaml")
+    fresh = load_yaml(path)
+    assert list(cache_home.rglob("*.json"))
+    _same(fresh, load_yaml(path))
+    assert load_yaml(path)["samples"].line_of("f000002") == 11
+
+
+def test_a_damaged_entry_is_ignored(tmp_path: Path, cache_home: Path) -> None:
+    path = _big(tmp_path / "a.yaml")
+    fresh = load_yaml(path)
+    for entry in cache_home.rglob("*.json"):
+        entry.write_text('["m", 1, "samples", 2, ["x"]]')
+    _same(fresh, load_yaml(path))
+
+
+def test_errors_are_never_cached_and_still_name_the_line(tmp_path: Path, cache_home: Path) -> None:
+    path = _big(tmp_path / "a.yaml", extra='  "f000001":\n    size: 1\n')
+    for _ in range(2):
+        with pytest.raises(ConfigError) as caught:
+            load_yaml(path)
+        assert caught.value.line == 12003 and caught.value.field == "f000001"
+    assert not list(cache_home.rglob("*.json"))
