@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import config
+from helpers import STAGING_TASKS, config
 
 from omicform.connections import Connections
 from omicform.engine.desired import load_desired
@@ -117,3 +117,20 @@ def test_a_move_across_kinds_is_refused_at_its_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_desired(path)
     assert caught.value.field == "moved[0]" and caught.value.line is not None
+
+
+def test_a_record_created_with_the_move_refers_to_the_moved_ids(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    minted = first_apply(sandbox, tmp_path)
+    task = 'globus_tasks:\n  t9: {task_status: "moving ${identifiers.data_objects[1]}"}\n'
+    ws = Workspace(config=rename(tmp_path, MOVED + task))
+    with Connections(ws.desired().services, env=sandbox.env) as connections:
+        desired, state, plan = ws.plan(connections)
+        created = plan.get("globus_tasks.t9")
+        assert created is not None and created.action == "create"
+        assert "identifiers.objs" in created.depends_on  # after the move
+        assert apply_plan(plan, state, ws.store(desired), connections).ok
+        record = connections.nmdc.get_record(STAGING_TASKS, "t9")
+    assert record is not None and record["task_status"] == f"moving {minted[1]}"
+    assert [k for k in writes(sandbox) if "mint" in k[1] or "submit" in k[1]] == []

@@ -8,13 +8,14 @@ forgets what state holds but the file no longer declares. It never names a kind.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 
 from omicform.desired.model import DesiredState
 from omicform.engine.moves import apply_moves
 from omicform.engine.registry import KINDS, kind_named
 from omicform.errors import PlanError
 from omicform.kinds.base import LocalFiles, PlanContext
-from omicform.model.plan import Action, Change, Plan
+from omicform.model.plan import WRITES_REMOTE, Action, Change, Plan
 from omicform.model.snapshot import Snapshot
 from omicform.state.model import ResourceState, State
 
@@ -46,6 +47,12 @@ def make_plan(
             ctx.planned[change.address] = change
             planned.append(change)
         changes.extend(kind.arrange(planned, ctx))
+    if moves:  # what is sent waits for the moves: apply resolves references from state
+        first = tuple(m.address for m in moves)
+        changes = [
+            replace(c, depends_on=(*c.depends_on, *first)) if c.action in WRITES_REMOTE else c
+            for c in changes
+        ]
     changes.extend(moves)
     for address in sorted(state.resources):
         if address not in ctx.declared:
