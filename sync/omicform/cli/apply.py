@@ -121,7 +121,9 @@ def apply_command(
             state = check_fresh(plan, desired, state, connections)
         else:
             with refreshing():
-                _, state, plan = ws.plan(connections, desired=desired, targets=targets or None)
+                _, state, plan = ws.plan(
+                    connections, desired=desired, state=state, targets=targets or None
+                )
             out.print(render_plan(plan, full=full), end="")
             if not plan.has_changes and not any(c.action == "wait" for c in plan.changes):
                 _record_refresh(plan, state, store, connections, options)

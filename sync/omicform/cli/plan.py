@@ -90,6 +90,7 @@ def plan_command(
     try:
         # A replayed cassette sends nothing to the services: nothing would be minted again.
         no_state = warn_if_no_state(store) if replay is None else ""
+        state = store.load()
     finally:
         store.close()
     with (
@@ -98,7 +99,11 @@ def plan_command(
         refreshing(),
     ):
         _, _, plan = ws.plan(
-            connections, desired=desired, targets=targets or None, refresh_only=refresh_only
+            connections,
+            desired=desired,
+            state=state,
+            targets=targets or None,
+            refresh_only=refresh_only,
         )
         if record is None and replay is None:  # a cassette holds no /version answer
             plan = with_schema_check(plan, desired, connections)

@@ -68,12 +68,19 @@ class Workspace:
         connections: Connections,
         *,
         desired: DesiredState | None = None,
+        state: State | None = None,
         targets: Collection[str] | None = None,
         refresh_only: bool = False,
     ) -> tuple[DesiredState, State, Plan]:
-        """Plans `desired` (read from the files unless the caller already has it)."""
+        """Plans `desired` against `state` (each read here unless the caller has it: apply
+        loads the state under its lock, and plan has opened the store already)."""
         desired = desired if desired is not None else self.desired()
-        state = self.store(desired).load()
+        if state is None:
+            store = self.store(desired)
+            try:
+                state = store.load()
+            finally:
+                store.close()
         moved, _ = apply_moves(state, desired.moved)  # `moved:`: ids resolve under new names
         files = preflight(desired, moved.minted())  # every local check before any request
         snapshot = refresh(desired, moved, connections, files=files)
