@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
 import textwrap
@@ -20,6 +21,7 @@ from urllib.parse import quote, quote_plus
 
 import httpx
 
+from omicform.kinds.nemo_manifests.rules import HEADER
 from omicform.kinds.staging_rows import ROWS
 from omicform.sandbox.testing import manifest_tsv
 from omicform.services import (
@@ -231,3 +233,28 @@ STAGING_PROJECTS = STAGING["jgi_sequencing_projects"]
 STAGING_SAMPLES = STAGING["jgi_samples"]
 STAGING_TASKS = STAGING["globus_tasks"]
 ALL_STAGING = tuple(STAGING.values())
+
+
+# A manifest row NeMO's rules accept; tests change one cell at a time.
+MANIFEST_BASE: dict[str, str] = {
+    "Sample_ID": "S1",
+    "Program": "biccn",
+    "Sub-program": "U19_zeng",
+    "Lab": "zeng",
+    "Species": "mouse",
+    "Modality": "transcriptome",
+    "Technique": "10x Chromium 3' v3 sequencing",
+    "Subspecimen_type": "nuclei",
+    "Data_type": "align",
+    "File_type": "bam",
+    "Access": "open",
+}
+
+
+def manifest_row(name: str = "S1.bam", **values: str) -> list[str]:
+    """One manifest row's cells; keyword names use "_" for "-" (Sub_program)."""
+    cells = dict(MANIFEST_BASE, File_name=name, Checksum=hashlib.md5(name.encode()).hexdigest())
+    cells.update(
+        {key.replace("Sub_program", "Sub-program"): value for key, value in values.items()}
+    )
+    return [cells.get(column, "") for column in HEADER]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from pathlib import Path
 
 import pytest
+from helpers import manifest_row
 
 from omicform.kinds.nemo_manifests.rules import (
     EXTENSIONS,
@@ -22,28 +22,7 @@ EXAMPLE = (
     Path(__file__).resolve().parents[1] / "examples" / "manifests" / "mouse_snrnaseq_manifest.tsv"
 )
 
-BASE: dict[str, str] = {
-    "Sample_ID": "S1",
-    "Program": "biccn",
-    "Sub-program": "U19_zeng",
-    "Lab": "zeng",
-    "Species": "mouse",
-    "Modality": "transcriptome",
-    "Technique": "10x Chromium 3' v3 sequencing",
-    "Subspecimen_type": "nuclei",
-    "Data_type": "align",
-    "File_type": "bam",
-    "Access": "open",
-}
-
-
-def row(name: str = "S1.bam", **values: str) -> list[str]:
-    """One manifest row; keyword names use "_" for "-" (Sub_program)."""
-    cells = dict(BASE, File_name=name, Checksum=hashlib.md5(name.encode()).hexdigest())
-    cells.update(
-        {key.replace("Sub_program", "Sub-program"): value for key, value in values.items()}
-    )
-    return [cells.get(column, "") for column in HEADER]
+row = manifest_row
 
 
 def manifest(*rows: list[str], newline: str = "\n") -> bytes:

@@ -4,12 +4,12 @@ data, rows checked a chunk at a time) and what that shape must not change."""
 from __future__ import annotations
 
 import ast
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from helpers import manifest_row
 
 import omicform.kinds.nemo_manifests.rules as rules
 from omicform.kinds.nemo_manifests.rules import HEADER, VOCABULARIES, check_manifest
@@ -24,23 +24,7 @@ NEMO_HEADER_MESSAGE = "Manifest header row fields differ from the header fields 
 
 
 def line(name: str, **values: str) -> str:
-    cells = {
-        "File_name": name,
-        "Sample_ID": "S1",
-        "Program": "biccn",
-        "Sub-program": "U19_zeng",
-        "Lab": "zeng",
-        "Species": "mouse",
-        "Modality": "transcriptome",
-        "Technique": "10x Chromium 3' v3 sequencing",
-        "Subspecimen_type": "nuclei",
-        "Data_type": "align",
-        "File_type": "bam",
-        "Access": "open",
-        "Checksum": hashlib.md5(name.encode()).hexdigest(),
-        **values,
-    }
-    return "\t".join(cells.get(column, "") for column in HEADER)
+    return "\t".join(manifest_row(name, **values))
 
 
 def tsv(*lines: str) -> bytes:
