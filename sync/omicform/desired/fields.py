@@ -8,7 +8,9 @@ rather than a 422 halfway through an apply.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 
 from omicform.desired.display import shown
@@ -44,6 +46,14 @@ class Section:
     key: str
     fields: dict[str, FieldSpec]
 
+    @cached_property
+    def required(self) -> tuple[str, ...]:
+        return tuple(n for n, s in self.fields.items() if s.required)
+
+    @cached_property
+    def required_set(self) -> frozenset[str]:
+        return frozenset(self.required)
+
 
 class FieldTypeError(ValueError):
     """A declared value does not fit its field; the message says what would."""
@@ -71,7 +81,7 @@ def coerce(spec: FieldSpec, value: Any, *, from_text: bool = False) -> Any:
         if from_text and isinstance(value, str) and value.strip().lstrip("-").isdigit():
             return int(value.strip())
         raise FieldTypeError(f"expected a whole number, got {shown(value)}")
-    return _datetime_text(value)
+    return datetime_text(value)
 
 
 def _described(value: Any) -> str:
@@ -80,22 +90,43 @@ def _described(value: Any) -> str:
     return f"{type(value).__name__} {shown(value)}"
 
 
-def _datetime_text(value: Any) -> str:
+def datetime_text(value: Any) -> str:
+    """A declared datetime as omicform sends it: UTC, `Z`, no trailing zero in the fraction."""
+    if isinstance(value, str):
+        return _datetime_from_text(value)
     if isinstance(value, dt.datetime):
         moment = utc_instant(value)
-    elif isinstance(value, str):
-        parsed = utc_instant(value.strip())
-        if parsed is None:
-            raise FieldTypeError(
-                f"expected a date and time like 2023-01-01T00:00:00Z, got {shown(value)}"
-            )
-        moment = parsed
-        if "T" not in value and " " not in value.strip():
-            raise FieldTypeError(f"expected a date and time, not only a date: {shown(value)}")
     else:
         raise FieldTypeError(
             f"expected a date and time like 2023-01-01T00:00:00Z, got {shown(value)}"
         )
+    return _canonical(moment)
+
+
+# Already canonical (UTC, `Z`, no trailing zero in the fraction): itself, once the date
+# and time are known to be real ones. Most declared datetimes are written so.
+_CANONICAL = re.compile(r"[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{0,5}[1-9])?Z")
+
+
+@lru_cache(maxsize=1024)  # a table's rows often share their datetimes
+def _datetime_from_text(value: str) -> str:
+    if _CANONICAL.fullmatch(value):
+        try:
+            dt.datetime.fromisoformat(value[:-1])
+            return value
+        except ValueError:
+            pass  # not a real date: the general reading below says so
+    parsed = utc_instant(value.strip())
+    if parsed is None:
+        raise FieldTypeError(
+            f"expected a date and time like 2023-01-01T00:00:00Z, got {shown(value)}"
+        )
+    if "T" not in value and " " not in value.strip():
+        raise FieldTypeError(f"expected a date and time, not only a date: {shown(value)}")
+    return _canonical(parsed)
+
+
+def _canonical(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + _fraction(moment) + "Z"
 
 

@@ -8,15 +8,15 @@ that inherits it. Problems are collected, not raised, so `validate` can list the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from omicform.desired.display import has_unsafe, safe_name, shown
-from omicform.desired.fields import FieldSpec, Section
+from omicform.desired.display import SHOWN_CHARS, has_unsafe, safe_name, shown
+from omicform.desired.fields import FieldSpec, FieldTypeError, Section, datetime_text
 from omicform.desired.files import user_path
 from omicform.desired.ignore import IGNORE, ignore_changes
-from omicform.desired.model import DesiredObject, Origin
+from omicform.desired.model import DesiredObject, Origin, Reference, Template
 from omicform.desired.problems import Problems
 from omicform.desired.sections import field_value, unknown_field
 from omicform.desired.tables import Header, read_table
@@ -24,13 +24,43 @@ from omicform.desired.yamlfile import LineMap
 from omicform.errors import ConfigError
 
 
-class Value(NamedTuple):
-    value: Any
-    origin: Origin
-    from_text: bool  # a table cell: "12" is a fine whole number there
+class Defaults(NamedTuple):
+    """A section's `defaults:`, each checked once at its own line (bad ones left out) and
+    typed once: every entry and table row inherits the typed values as they are."""
+
+    values: dict[str, Any]
+    lines: dict[str, int]
+    origins: dict[str, Origin]  # where each was written (the YAML file)
+    plain: bool  # none holds a reference
 
 
 Add = Callable[[DesiredObject], None]
+NO_DEFAULTS = Defaults({}, {}, {}, True)
+
+
+class Entry(NamedTuple):
+    """One entry as written: where, its own raw fields (in order), and how to read them."""
+
+    key: str
+    fields: Mapping[str, Any]
+    where: Origin
+    lines: Mapping[str, int]  # each own field's line; absent: the entry's line
+    from_text: bool  # a table row: "12" is a fine whole number there
+    # The fields to check; the others are text known to be fine (a table's text columns
+    # when the table holds no `${`). None: every one.
+    to_check: Sequence[str] | None = None
+
+
+class Tables(NamedTuple):
+    """What every entry of a section inherits: its defaults, `ignore_changes`, and where
+    problems and good entries go."""
+
+    kind: Section
+    base: Path
+    defaults: Defaults
+    ignore: frozenset[str]
+    problems: Problems
+    add: Add
 
 
 def load_staging(
@@ -39,13 +69,13 @@ def load_staging(
     """Every entry of one staging section, checked; each good one is passed to `add`."""
     defaults = _defaults(kind, section, file, problems)
     ignore = ignore_changes(kind, section, f"{kind.name}.{IGNORE}", file, problems)
+    t = Tables(kind, base, defaults, ignore, problems, add)
     for name, spec in section.items():
         line = section.line_of(name)
         if name in ("defaults", IGNORE):
             continue
         if name == "from":
-            tables = Tables(kind, base, defaults, ignore, problems, add)
-            _tables(tables, spec, Origin(file, line))
+            _tables(t, spec, Origin(file, line))
             continue
         if not isinstance(spec, LineMap):
             problems.add(
@@ -58,20 +88,14 @@ def load_staging(
             )
             continue
         own = ignore_changes(kind, spec, f"{kind.name}.{name}.{IGNORE}", file, problems)
-        values = {
-            k: Value(v, Origin(file, spec.line_of(k)), False)
-            for k, v in spec.items()
-            if k != IGNORE
-        }
-        where = Origin(file, line)
-        _object(kind, name, {**defaults, **values}, where, problems, add, ignore | own)
+        fields = {k: v for k, v in spec.items() if k != IGNORE} if IGNORE in spec else spec
+        _object(t, Entry(name, fields, Origin(file, line), spec.lines, False), ignore | own)
 
 
-def _defaults(kind: Section, section: LineMap, file: str, problems: Problems) -> dict[str, Value]:
-    """The section's defaults, each checked once at its own line; bad ones are left out."""
+def _defaults(kind: Section, section: LineMap, file: str, problems: Problems) -> Defaults:
     raw = section.get("defaults")
     if raw is None:
-        return {}
+        return NO_DEFAULTS
     if not isinstance(raw, LineMap):
         problems.add(
             ConfigError(
@@ -81,9 +105,9 @@ def _defaults(kind: Section, section: LineMap, file: str, problems: Problems) ->
                 field=f"{kind.name}.defaults",
             )
         )
-        return {}
+        return NO_DEFAULTS
     specs = kind.fields
-    good: dict[str, Value] = {}
+    good = Defaults({}, {}, {}, True)
     for name, value in raw.items():
         where = Origin(file, raw.line_of(name))
         field = f"{kind.name}.defaults.{name}"
@@ -97,23 +121,14 @@ def _defaults(kind: Section, section: LineMap, file: str, problems: Problems) ->
                     line=where.line,
                     field=field,
                 )
-            field_value(specs[name], value, where, field, False)
+            good.values[name] = field_value(specs[name], value, where, field, False)
         except ConfigError as error:
             problems.add(error)
             continue
-        good[name] = Value(value, where, False)
-    return good
-
-
-class Tables(NamedTuple):
-    """What every row of a section's `from:` tables inherits."""
-
-    kind: Section
-    base: Path
-    defaults: dict[str, Value]
-    ignore: frozenset[str]
-    problems: Problems
-    add: Add
+        good.lines[name] = where.line
+        good.origins[name] = where
+    plain = not any(isinstance(v, (Reference, Template)) for v in good.values.values())
+    return good._replace(plain=plain)
 
 
 def _tables(t: Tables, spec: Any, where: Origin) -> None:
@@ -137,11 +152,14 @@ def _table(t: Tables, path: Path, where: Origin) -> None:
     kind, problems = t.kind, t.problems
     file = str(path)
     columns: set[str] = set()
+    to_check: list[str] | None = None
     for item in read_table(path, where):
         if isinstance(item, ConfigError):
             problems.add(item)
         elif isinstance(item, Header):
             columns = _columns(kind, item, file, problems)
+            if not item.templated:  # text cells are fine as they are: check the others
+                to_check = [n for n in item.names if n in columns and kind.fields[n].type != "str"]
         else:
             key = item.values.get(kind.key, "")
             if not key:
@@ -151,9 +169,12 @@ def _table(t: Tables, path: Path, where: Origin) -> None:
                     )
                 )
                 continue
-            row = Origin(file, item.line)
-            values = {k: Value(v, row, True) for k, v in item.values.items() if v and k in columns}
-            _object(kind, key, {**t.defaults, **values}, row, problems, t.add, t.ignore)
+            cells = item.values
+            if not (all(cells.values()) and cells.keys() == columns):  # else: leave out
+                cells = {k: v for k, v in cells.items() if v and k in columns}  # blank, unknown
+            # Every cell is on the row's line: no line per field.
+            entry = Entry(key, cells, Origin(file, item.line), {}, True, to_check)
+            _object(t, entry, t.ignore)
 
 
 def _columns(kind: Section, header: Header, file: str, problems: Problems) -> set[str]:
@@ -174,18 +195,10 @@ def _columns(kind: Section, header: Header, file: str, problems: Problems) -> se
     return {n for n in seen if n in specs and header.names.count(n) == 1}
 
 
-def _object(
-    kind: Section,
-    key: str,
-    raw: dict[str, Value],
-    where: Origin,
-    problems: Problems,
-    add: Add,
-    ignore: frozenset[str] = frozenset(),
-) -> None:
-    address = f"{kind.name}.{safe_name(key)}"
+def _object(t: Tables, entry: Entry, ignore: frozenset[str]) -> None:
+    kind, key, where = t.kind, entry.key, entry.where
     if has_unsafe(key):
-        problems.add(
+        t.problems.add(
             ConfigError(
                 f"the key {shown(key)} holds a control or invisible character",
                 file=where.file,
@@ -194,41 +207,92 @@ def _object(
             )
         )
         return
-    fields = _fields(kind, address, raw, where.file, problems)
-    if fields is None:
+    address = f"{kind.name}.{key}" if len(key) <= SHOWN_CHARS else f"{kind.name}.{shown(key)}"
+    typed = _typed(t, address, entry)
+    if typed is None:
         return
-    values, lines, origins = fields
+    values, plain = typed
+    lines, origins = _where_written(t.defaults, entry)
     declared_key = values.setdefault(kind.key, key)
     try:
         _check_entry(kind, key, declared_key, values, address, where, lines)
-        add(DesiredObject(kind.name, key, values, where, lines, origins, ignore))
+        t.add(DesiredObject(kind.name, key, values, where, lines, origins, ignore, plain))
     except ConfigError as error:
-        problems.add(error)
+        t.problems.add(error)
 
 
-def _fields(
-    kind: Section, address: str, raw: dict[str, Value], entry_file: str, problems: Problems
-) -> tuple[dict[str, Any], dict[str, int], dict[str, Origin]] | None:
-    """The typed fields, their lines, and the origins of those from another file."""
+def _where_written(
+    defaults: Defaults, entry: Entry
+) -> tuple[Mapping[str, int], Mapping[str, Origin]]:
+    """Each field's line in the entry's file, and the origins of those from another file
+    (a table row's `defaults:` are in the YAML file)."""
+    if not defaults.values:
+        return entry.lines, {}
+    if entry.where.file == next(iter(defaults.origins.values())).file:
+        return {**defaults.lines, **entry.lines}, {}
+    if entry.fields.keys().isdisjoint(defaults.origins):
+        return entry.lines, defaults.origins  # shared by every row: nobody changes it
+    origins = {n: o for n, o in defaults.origins.items() if n not in entry.fields}
+    return entry.lines, origins
+
+
+def _typed(t: Tables, address: str, entry: Entry) -> tuple[dict[str, Any], bool] | None:
+    """The entry's typed fields over its defaults' (in the order `{**defaults, **own}`
+    gives), and whether none holds a reference; None when a field is wrong (each wrong
+    one is reported)."""
+    kind, defaults, own = t.kind, t.defaults, entry.fields
     specs: dict[str, FieldSpec] = kind.fields
-    values: dict[str, Any] = {}
-    lines: dict[str, int] = {}
-    origins: dict[str, Origin] = {}
-    failed = False
-    for name, (value, origin, from_text) in raw.items():
-        field = f"{address}.{safe_name(name)}"
+    names: Collection[str]
+    if entry.to_check is None:
+        values, names = dict(defaults.values), own.keys()
+    else:  # values assigned below keep their place: the order stays `{**defaults, **own}`'s
+        values, names = {**defaults.values, **own}, [n for n in entry.to_check if n in own]
+    plain, failed = defaults.plain, False
+    for name in names:
+        value, spec = own[name], specs.get(name)
+        if spec is not None and (typed := _plain_value(spec, value, entry.from_text)) is not SLOW:
+            values[name] = typed
+            continue
         try:
-            if name not in specs:
-                raise unknown_field(kind.name, specs, origin, field)
-            values[name] = field_value(specs[name], value, origin, field, from_text)
+            values[name] = typed = _field(kind, address, entry, name, value, spec)
         except ConfigError as error:
-            problems.add(error)
+            t.problems.add(error)
             failed = True
             continue
-        lines[name] = origin.line
-        if origin.file != entry_file:  # a default under a table row
-            origins[name] = origin
-    return None if failed else (values, lines, origins)
+        if isinstance(typed, (Reference, Template)):
+            plain = False
+    return None if failed else (values, plain)
+
+
+SLOW = object()  # `_plain_value` has no answer: the full check (and its error) decides
+
+
+def _plain_value(spec: FieldSpec, value: Any, from_text: bool) -> Any:
+    """The common cases without the full check, which gives the same answer for them:
+    text in a text field, a whole number (a table's digits) in a number field, a datetime's
+    text; SLOW for anything else (a reference, a mistake, null)."""
+    if value.__class__ is str:
+        if spec.type == "str":
+            return value if "${" not in value else SLOW
+        if spec.type == "int":
+            return int(value) if from_text and value.isascii() and value.isdigit() else SLOW
+        try:
+            return datetime_text(value)
+        except FieldTypeError:
+            return SLOW
+    if value.__class__ is int and spec.type == "int":
+        return value
+    return SLOW
+
+
+def _field(
+    kind: Section, address: str, entry: Entry, name: str, value: Any, spec: FieldSpec | None
+) -> Any:
+    where = Origin(entry.where.file, entry.lines.get(name, entry.where.line))
+    field = f"{address}.{safe_name(name)}"
+    if spec is None:
+        raise unknown_field(kind.name, kind.fields, where, field)
+    return field_value(spec, value, where, field, entry.from_text)
 
 
 def _check_entry(
@@ -238,7 +302,7 @@ def _check_entry(
     values: dict[str, Any],
     address: str,
     where: Origin,
-    lines: dict[str, int],
+    lines: Mapping[str, int],
 ) -> None:
     if declared_key != key:
         raise ConfigError(
@@ -248,15 +312,12 @@ def _check_entry(
             field=f"{address}.{kind.key}",
             hint=f"Leave {kind.key} out: the entry's key is the {kind.key}.",
         )
-    specs = kind.fields
-    missing = [n for n, s in specs.items() if s.required and n not in values]
-    if missing:
+    if not values.keys() >= kind.required_set:
+        missing = [n for n, s in kind.fields.items() if s.required and n not in values]
         raise ConfigError(
             "missing required field(s): " + ", ".join(missing),
             file=where.file,
             line=where.line,
             field=address,
-            hint=f"Every {kind.name} entry needs: "
-            + ", ".join(n for n, s in specs.items() if s.required)
-            + ".",
+            hint=f"Every {kind.name} entry needs: " + ", ".join(kind.required) + ".",
         )

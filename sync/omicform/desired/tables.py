@@ -6,6 +6,7 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from omicform.desired.display import shown
 from omicform.desired.files import decode_utf8, is_file, read_user_file
@@ -13,8 +14,7 @@ from omicform.desired.model import Origin
 from omicform.errors import ConfigError
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):  # a tuple: a 100,000-row table makes 100,000 of them
     line: int
     values: dict[str, str]
 
@@ -23,6 +23,7 @@ class Row:
 class Header:
     line: int
     names: list[str]
+    templated: bool  # some cell may hold a `${...}` reference: "${" is in the file
 
 
 def read_table(path: Path, declared_at: Origin) -> Iterator[Row | Header | ConfigError]:
@@ -46,11 +47,12 @@ def read_table(path: Path, declared_at: Origin) -> Iterator[Row | Header | Confi
     header: list[str] | None = None
     try:
         for number, cells in enumerate(reader, start=1):
-            if not any(c.strip() for c in cells):
+            stripped = list(map(str.strip, cells))
+            if not any(stripped):
                 continue
             if header is None:
-                header = [c.strip() for c in cells]
-                yield Header(number, header)
+                header = stripped
+                yield Header(number, header, "${" in text)
                 continue
             if len(cells) != len(header):
                 yield ConfigError(
@@ -59,7 +61,7 @@ def read_table(path: Path, declared_at: Origin) -> Iterator[Row | Header | Confi
                     line=number,
                 )
                 continue
-            yield Row(number, {h: c.strip() for h, c in zip(header, cells, strict=True)})
+            yield Row(number, dict(zip(header, stripped, strict=True)))
     except csv.Error as exc:
         raise ConfigError(
             f"not a readable table: {exc}",
