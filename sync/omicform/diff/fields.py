@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from omicform.diff.normalize import normalize
+from omicform.diff.normalize import normalize, same_datetime_text
 
 
 @dataclass(frozen=True)
@@ -20,12 +20,13 @@ def diff_fields(
     declared: Mapping[str, Any], remote: Mapping[str, Any], *, ignore: Iterable[str] = ()
 ) -> list[FieldDiff]:
     """Declared fields whose value differs remotely; fields only the server has are ignored."""
-    skip = set(ignore)
+    skip = ignore if isinstance(ignore, (set, frozenset)) else set(ignore)
     diffs = []
     for name, value in declared.items():
         theirs = remote.get(name)
         # Most values are equal as they are; normalising is for the rest (datetimes, 1.0).
-        if name in skip or value == theirs or normalize(value) == normalize(theirs):
+        if value == theirs or name in skip or same_datetime_text(value, theirs):
             continue
-        diffs.append(FieldDiff(name, theirs, value))
+        if normalize(value) != normalize(theirs):
+            diffs.append(FieldDiff(name, theirs, value))
     return diffs

@@ -11,12 +11,13 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from omicform.desired.model import DesiredState
+from omicform.engine.collector import collector_paused
 from omicform.engine.moves import apply_moves
 from omicform.engine.registry import KINDS, kind_named
 from omicform.errors import PlanError
 from omicform.kinds.base import LocalFiles, PlanContext
 from omicform.model.plan import WRITES_REMOTE, Action, Change, Plan
-from omicform.model.snapshot import Snapshot
+from omicform.model.snapshot import Fingerprints, Snapshot
 from omicform.state.model import ResourceState, State
 
 NO_DELETE = (
@@ -25,6 +26,7 @@ NO_DELETE = (
 )
 
 
+@collector_paused
 def make_plan(
     desired: DesiredState,
     state: State,
@@ -68,9 +70,7 @@ def make_plan(
         serial=state.serial,
         changes=tuple(changes),
         # Only what a saved plan must not outlive; files are pinned by their hashes instead.
-        fingerprints={
-            a: fp for a, fp in snapshot.fingerprints().items() if a.split(".", 1)[0] in pinned
-        },
+        fingerprints=Fingerprints(snapshot, frozenset(pinned)),
         config_files=tuple(str(f) for f in desired.files),
         warnings=tuple(ctx.warnings),
         refresh_only=refresh_only,

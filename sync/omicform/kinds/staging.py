@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from omicform.connections import Connections
 from omicform.desired.context import LoadContext
@@ -72,6 +72,17 @@ class Staged:
 
     def to_state(self) -> ResourceState:
         return ResourceState(f"{self.kind}.{self.key}", self.kind, self.key, fields=self.fields)
+
+
+class Verdict(NamedTuple):
+    """A record's planned action, before it becomes its `Change`."""
+
+    action: Action
+    reason: str
+    before: dict[str, Any] | None
+    after: dict[str, Any]
+    unknown: tuple[str, ...] = ()
+    changes: tuple[FieldChange, ...] = ()
 
 
 class Staging:
@@ -136,68 +147,75 @@ class Staging:
         return changes
 
     def plan(self, obj: DesiredObject, ctx: PlanContext) -> Change:
-        remote = ctx.snapshot.get(obj.address)
-        resolved, unknown = _resolve_fields(obj.fields, ctx.minted)
-        depends = mint_dependencies(obj.fields.values(), ctx)
+        address = obj.address
+        remote = ctx.snapshot.get(address)
+        fields = obj.fields
+        unknown: tuple[str, ...]
+        if obj.plain and isinstance(fields, dict):  # nothing to resolve, no batch to wait for
+            resolved, unknown, depends = fields, (), []
+        else:
+            resolved, unknown = _resolve_fields(fields, ctx.minted)
+            depends = mint_dependencies(fields.values(), ctx)
         for ref in self.row.refers_to:
             depends += _reference_dependency(obj, ref, ctx)
-        base: dict[str, Any] = {
-            "address": obj.address,
-            "kind": self.name,
-            "key": obj.key,
-            "service": self.service,
-            "depends_on": tuple(depends),
-            "detail": Declared(str(obj.origin), tuple(sorted(obj.ignore))),
-        }
+        detail = Declared(str(obj.origin), tuple(sorted(obj.ignore)) if obj.ignore else ())
         if remote is None or remote.data is None:
-            return Change(
-                **base,
-                action=Action.CREATE,
-                after=resolved,
-                after_unknown=unknown,
-                reason="not found on the server",
-            )
-        ignored = obj.ignore
-        unknown = tuple(n for n in unknown if n not in ignored)
-        known = {k: v for k, v in resolved.items() if k not in unknown}
-        diffs = diff_fields(known, remote.data, ignore=ignored)
-        changes = tuple(FieldChange(d.name, d.before, d.after) for d in diffs)
-        changes += tuple(FieldChange(n, remote.data.get(n), KNOWN_AFTER_APPLY) for n in unknown)
-        before = {k: remote.data.get(k) for k in resolved}
-        if ignored:
-            resolved = observed(resolved, ignored, remote.data)
-        watched = set(resolved) if ctx.refresh_only else ignored
-        drift = drift_of(
-            obj.address, self.name, obj.key, ctx.state.get(obj.address), remote.data, watched
+            verdict = Verdict(Action.CREATE, "not found on the server", None, resolved, unknown)
+        else:
+            verdict = self._compare(obj, remote.data, resolved, unknown, ctx)
+        return Change(
+            address,
+            self.name,
+            obj.key,
+            verdict.action,
+            verdict.reason,
+            self.service,
+            verdict.before,
+            verdict.after,
+            verdict.unknown,
+            verdict.changes,
+            tuple(depends),
+            detail,
         )
-        if drift is not None:
-            ctx.drift.append(drift)
+
+    def _compare(
+        self,
+        obj: DesiredObject,
+        data: dict[str, Any],
+        resolved: dict[str, Any],
+        unknown: tuple[str, ...],
+        ctx: PlanContext,
+    ) -> Verdict:
+        """What the record on the server needs: nothing, an update, or (without one) a block."""
+        ignored = obj.ignore
+        if unknown:
+            unknown = tuple(n for n in unknown if n not in ignored)
+        known = {k: v for k, v in resolved.items() if k not in unknown} if unknown else resolved
+        changes = tuple(
+            FieldChange(d.name, d.before, d.after) for d in diff_fields(known, data, ignore=ignored)
+        )
+        if unknown:
+            changes += tuple(FieldChange(n, data.get(n), KNOWN_AFTER_APPLY) for n in unknown)
+        before = {k: data.get(k) for k in resolved}
+        after = observed(resolved, ignored, data) if ignored else resolved
+        watched = set(resolved) if ctx.refresh_only else ignored
+        prior = ctx.state.get(obj.address)
+        if watched and prior is not None:
+            drift = drift_of(obj.address, self.name, obj.key, prior, data, watched)
+            if drift is not None:
+                ctx.drift.append(drift)
         if not changes:
-            in_state = ctx.state.get(obj.address) is not None
-            reason = "" if in_state else "exists on the server already; adopted into state"
-            return Change(**base, action=Action.NO_OP, reason=reason, before=before, after=resolved)
+            reason = "" if prior is not None else "exists on the server already; adopted into state"
+            return Verdict(Action.NO_OP, reason, before, after)
         if not self.row.collection.updatable:
             names = ", ".join(f.name for f in changes)
-            return Change(
-                **base,
-                action=Action.BLOCKED,
-                reason=(
-                    f"{names} differ(s) on the server, but NMDC has no update for "
-                    f"{self.row.plural}; change the file back, or declare a {self.row.noun} "
-                    "under a new name"
-                ),
-                before=before,
-                after=resolved,
-                field_changes=changes,
+            reason = (
+                f"{names} differ(s) on the server, but NMDC has no update for "
+                f"{self.row.plural}; change the file back, or declare a {self.row.noun} "
+                "under a new name"
             )
-        return Change(
-            **base,
-            action=Action.UPDATE,
-            before=before,
-            after=resolved,
-            after_unknown=unknown,
-            field_changes=changes,
-        )
+            return Verdict(Action.BLOCKED, reason, before, after, (), changes)
+        return Verdict(Action.UPDATE, "", before, after, unknown, changes)
 
     # -- apply --------------------------------------------------------------------------------
 

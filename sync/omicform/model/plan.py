@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
@@ -195,7 +195,7 @@ class Plan:
     lineage: str
     serial: int
     changes: tuple[Change, ...]
-    fingerprints: dict[str, str | None] = field(default_factory=dict)
+    fingerprints: Mapping[str, str | None] = field(default_factory=dict)
     config_files: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     refresh_only: bool = False
@@ -229,7 +229,7 @@ class Plan:
             "refresh_only": self.refresh_only,
             "config_files": list(self.config_files),
             "resource_changes": [c.to_json() for c in self.changes],
-            "prior_fingerprints": self.fingerprints,
+            "prior_fingerprints": dict(self.fingerprints),
             "warnings": list(self.warnings),
             "summary": self.counts(),
             "has_changes": self.has_changes,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,3 +54,31 @@ class Snapshot:
 
     def fingerprints(self) -> dict[str, str | None]:
         return {a: r.fingerprint for a, r in sorted(self.remotes.items())}
+
+
+class Fingerprints(Mapping[str, "str | None"]):
+    """A plan's pins (the fingerprint of each remote record of the given kinds), computed
+    on first use: only a saved plan needs them, and hashing every record read is a large
+    share of a big plan's time."""
+
+    def __init__(self, snapshot: Snapshot, kinds: frozenset[str]) -> None:
+        self._remotes = dict(snapshot.remotes)  # as planned, whatever is read later
+        self._kinds = kinds
+        self._pins: dict[str, str | None] | None = None
+
+    def _computed(self) -> dict[str, str | None]:
+        if self._pins is None:
+            kinds, remotes = self._kinds, self._remotes
+            self._pins = {
+                a: remotes[a].fingerprint for a in sorted(remotes) if a.split(".", 1)[0] in kinds
+            }
+        return self._pins
+
+    def __getitem__(self, address: str) -> str | None:
+        return self._computed()[address]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._computed())
+
+    def __len__(self) -> int:
+        return len(self._computed())
