@@ -12,16 +12,19 @@ from omicform.desired import load as _load
 from omicform.desired.load import DEFAULT_FILE
 from omicform.desired.model import DesiredState
 from omicform.desired.problems import Problems
+from omicform.engine.collector import collector_paused
 from omicform.engine.registry import KINDS
 
 __all__ = ["DEFAULT_FILE", "collect_desired", "load_desired"]
 
 
+@collector_paused
 def load_desired(target: Path | str = DEFAULT_FILE) -> DesiredState:
     """Loads and checks the desired state; raises the first problem (counting the others)."""
     return _load.load_desired(target, KINDS)
 
 
+@collector_paused
 def collect_desired(target: Path | str, problems: Problems) -> DesiredState:
     """Loads what can be loaded, adding every problem found to `problems` (`validate`)."""
     return _load.collect_desired(target, problems, KINDS)

@@ -10,12 +10,14 @@ from collections.abc import Collection
 
 from omicform.connections import Connections
 from omicform.desired.model import DesiredState
+from omicform.engine.collector import collector_paused
 from omicform.engine.registry import KINDS
 from omicform.kinds.base import PAGE_SIZE, LocalFiles, ReadContext
 from omicform.model.snapshot import Snapshot
 from omicform.state.model import State
 
 
+@collector_paused
 def refresh(
     desired: DesiredState,
     state: State,
