@@ -47,8 +47,11 @@ def encode(doc: Any) -> str:
     return json.dumps(doc, default=_default, separators=(",", ":"))
 
 
+_DECODER = json.JSONDecoder(object_hook=_hook)  # one, not one per document read
+
+
 def decode(text: str) -> Any:
-    return json.loads(text, object_hook=_hook)
+    return _DECODER.decode(text)
 
 
 def _where(where: Mapping[str, str] | None) -> tuple[str, list[Any]]:

@@ -263,7 +263,17 @@ def to_json(value: Any) -> Any:
     if isinstance(value, datetime):
         return json_datetime(value)
     if isinstance(value, dict):
-        return {k: to_json(v) for k, v in value.items()}
+        return {k: _plain_or_json(v) for k, v in value.items()}
     if isinstance(value, list):
         return [to_json(v) for v in value]
     return value
+
+
+def _plain_or_json(value: Any) -> Any:
+    # A page lists thousands of flat records: their text and numbers need no call.
+    if value.__class__ in _PLAIN:
+        return value
+    return to_json(value)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
