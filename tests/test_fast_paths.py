@@ -3,12 +3,14 @@
 Large files take shortcuts (issue #14): a table without `${` skips the reference parse of
 its text cells, a canonical datetime is kept as written, a `2024-03-01T12:00:00Z` the server
 reads back naive is compared without normalising, fingerprints are hashed only when a plan
-is saved, and the cycle collector pauses while a plan is built. Each spec below holds a
+is saved, a table without quotes is split rather than parsed, and the cycle collector
+pauses while a plan is built. Each spec below holds a
 shortcut to the slow path's answer, or to the file/line/field of its error.
 """
 
 from __future__ import annotations
 
+import csv
 import gc
 import json
 import textwrap
@@ -17,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from omicform.desired.fields import FieldSpec, FieldTypeError, coerce, datetime_text
-from omicform.desired.model import Reference, Template
+from omicform.desired.model import Origin, Reference, Template
+from omicform.desired.tables import Header, read_table
 from omicform.diff.normalize import normalize, same_datetime_text, utc_instant
 from omicform.engine.desired import load_desired
 from omicform.engine.planner import make_plan
@@ -202,3 +205,40 @@ def test_a_plan_shares_the_declared_fields_instead_of_copying_them(tmp_path: Pat
     for change in plan.changes:
         if change.address in by_address:
             assert change.after is by_address[change.address].fields
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\tb\n1\t2\n",
+        "a\tb\n\n \t \n1\t\n",  # blank lines, blank cells
+        "a\tb\n 1 \t 2\t\n",  # a cell too many
+        'a\tb\n"1\t2"\t3\n',  # quoted: the csv module reads it
+        "a\tb\r\n1\t2\r\n",
+    ],
+)
+def test_a_table_is_read_as_the_csv_module_reads_it(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "t.tsv"
+    path.write_text(text, newline="")
+    expected: list[object] = []
+    header: list[str] | None = None
+    for number, cells in enumerate(csv.reader(text.splitlines(), delimiter="\t"), start=1):
+        stripped = [c.strip() for c in cells]
+        if not any(stripped):
+            continue
+        if header is None:
+            header = stripped
+            expected.append(("header", number, header))
+        elif len(cells) != len(header):
+            expected.append(("error", number))
+        else:
+            expected.append(("row", number, dict(zip(header, stripped, strict=True))))
+    got: list[object] = []
+    for item in read_table(path, Origin("omicform.yaml", 1)):
+        if isinstance(item, Header):
+            got.append(("header", item.line, item.names))
+        elif isinstance(item, ConfigError):
+            got.append(("error", item.line))
+        else:
+            got.append(("row", item.line, item.values))
+    assert got == expected

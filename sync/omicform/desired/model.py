@@ -54,10 +54,10 @@ class DesiredObject:
     # True when the loader saw that no field holds a reference: planning then skips the
     # resolving and the dependency search. False (the default) only costs that search.
     plain: bool = False
+    address: str = field(init=False)  # made once: the planner looks it up several times
 
-    @property
-    def address(self) -> str:
-        return f"{self.kind}.{self.key}"
+    def __post_init__(self) -> None:
+        self.address = f"{self.kind}.{self.key}"
 
     def origin_of(self, name: str) -> Origin:
         """Where field `name` was written (the entry itself when it was not)."""

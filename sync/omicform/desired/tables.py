@@ -43,10 +43,12 @@ def read_table(path: Path, declared_at: Origin) -> Iterator[Row | Header | Confi
         )
     delimiter = "," if path.suffix.lower() == ".csv" else "\t"
     text = decode_utf8(read_user_file(path), str(path), bom=True)
-    reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    lines = text.splitlines()
+    reader = csv.reader(lines, delimiter=delimiter)
+    rows: Iterator[list[str]] = _split(lines, delimiter) if _plain(text, lines) else reader
     header: list[str] | None = None
     try:
-        for number, cells in enumerate(reader, start=1):
+        for number, cells in enumerate(rows, start=1):
             stripped = list(map(str.strip, cells))
             if not any(stripped):
                 continue
@@ -61,7 +63,7 @@ def read_table(path: Path, declared_at: Origin) -> Iterator[Row | Header | Confi
                     line=number,
                 )
                 continue
-            yield Row(number, dict(zip(header, stripped, strict=True)))
+            yield Row(number, dict(zip(header, stripped, strict=False)))  # counted above
     except csv.Error as exc:
         raise ConfigError(
             f"not a readable table: {exc}",
@@ -71,3 +73,18 @@ def read_table(path: Path, declared_at: Origin) -> Iterator[Row | Header | Confi
         ) from None
     if header is None:
         raise ConfigError("the table is empty: it needs a header row", file=str(path), line=1)
+
+
+def _plain(text: str, lines: list[str]) -> bool:
+    """A table the csv module would read as a plain split: no quote, no NUL, no cell over its
+    limit (a line under it has none). Splitting it is faster; the answer is the same."""
+    return (
+        '"' not in text
+        and "\x00" not in text
+        and max(map(len, lines), default=0) <= csv.field_size_limit()
+    )
+
+
+def _split(lines: list[str], delimiter: str) -> Iterator[list[str]]:
+    for line in lines:
+        yield line.split(delimiter)

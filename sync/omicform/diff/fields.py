@@ -42,10 +42,10 @@ def diff_projected(
         return []
     skip = ignore if isinstance(ignore, (set, frozenset)) else set(ignore)
     diffs = []
-    for name, value in declared.items():
-        if name not in differing or name in skip:
+    for name in differing if len(differing) == 1 else [n for n in declared if n in differing]:
+        if name in skip:
             continue
-        theirs = before[name]
+        value, theirs = declared[name], before[name]
         # Normalising is for values equal in another form (datetimes, 1.0 and 1).
         if not same_datetime_text(value, theirs) and normalize(value) != normalize(theirs):
             diffs.append(FieldDiff(name, theirs, value))

@@ -63,7 +63,7 @@ def make_plan(
         changes = _targeted(changes, targets)
     if refresh_only:
         changes = [_as_refresh(c) for c in changes]
-    kept = {c.address for c in changes}
+    kept = {c.address for c in changes} if targets is not None else set()
     pinned = {k.name for k in KINDS if k.pins_remote}
     return Plan(
         lineage=state.lineage,
