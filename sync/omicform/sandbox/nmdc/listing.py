@@ -23,6 +23,7 @@ from omicform.sandbox.nmdc.query import (
     matches,
     parse_filter,
     project,
+    projection,
     regex_terms,
 )
 from omicform.sandbox.regex import (
@@ -158,7 +159,8 @@ def list_resources(
         raise ApiError(400, {"detail": REGEX_TOO_SLOW}) from None
     paginate = size >= 1 and len(found) > size
     page = found[:size] if paginate else found
-    resources = [to_json(project(doc, fields) if fields else doc) for _, doc in page]
+    wanted = projection(fields) if fields else None
+    resources = [to_json(project(doc, wanted) if wanted else doc) for _, doc in page]
     if not paginate:
         return {"resources": resources}
     token_id = new_system_id(store)

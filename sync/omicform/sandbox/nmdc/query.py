@@ -222,14 +222,10 @@ def _regexes(spec: Any) -> list[tuple[str, str]]:
     return found
 
 
-def project(doc: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
-    """An inclusion projection: the named fields (dotted paths allowed), in the doc's order."""
-    wanted: dict[str, list[str]] = {}
-    for field in fields:
-        head, _, rest = field.partition(".")
-        wanted.setdefault(head, [])
-        if rest:
-            wanted[head].append(rest)
+def project(doc: dict[str, Any], fields: Sequence[str] | Projection) -> dict[str, Any]:
+    """An inclusion projection: the named fields (dotted paths allowed), in the doc's order.
+    A page projects every document alike: `projection(fields)` prepares it once."""
+    wanted = fields if isinstance(fields, dict) else projection(fields)
     out: dict[str, Any] = {}
     for key, value in doc.items():
         if key not in wanted:
@@ -242,3 +238,16 @@ def project(doc: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
         elif isinstance(value, list):
             out[key] = [project(v, sub) for v in value if isinstance(v, dict)]
     return out
+
+
+Projection = dict[str, list[str]]  # each top-level field, and the rest of its dotted paths
+
+
+def projection(fields: Sequence[str]) -> Projection:
+    wanted: Projection = {}
+    for field in fields:
+        head, _, rest = field.partition(".")
+        wanted.setdefault(head, [])
+        if rest:
+            wanted[head].append(rest)
+    return wanted
