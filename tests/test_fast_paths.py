@@ -242,3 +242,38 @@ def test_a_table_is_read_as_the_csv_module_reads_it(tmp_path: Path, text: str) -
         else:
             got.append(("row", item.line, item.values))
     assert got == expected
+
+
+def test_a_rows_fields_come_from_its_cells_over_the_defaults_each_where_written(
+    tmp_path: Path,
+) -> None:
+    defaults = "defaults:\n  jgi_ap_id: '7'\n  jdp_file_status: LOST\n"
+    cells = row("f1").split("\t")
+    header = HEADER.split("\t")
+    keep = [i for i, name in enumerate(header) if name != "jgi_ap_id"]  # from defaults only
+    config = workspace(tmp_path, [], defaults)
+    (tmp_path / "samples.tsv").write_text(
+        "\t".join(header[i] for i in keep) + "\n" + "\t".join(cells[i] for i in keep) + "\n"
+    )
+    obj = sample(config, "f1")
+    fields = obj.fields  # type: ignore[attr-defined]
+    assert (fields["jgi_ap_id"], fields["jdp_file_status"]) == ("7", "RESTORED")
+    assert list(fields)[:2] == ["jgi_ap_id", "jdp_file_status"]  # `{**defaults, **cells}`
+    assert fields["jdp_file_size"] == 12
+    assert obj.origin_of("jgi_ap_id") == Origin(str(config), 11)  # type: ignore[attr-defined]
+    table = str((tmp_path / "samples.tsv").resolve())
+    assert obj.origin_of("jdp_file_status") == Origin(table, 2)  # type: ignore[attr-defined]
+
+
+def test_a_row_missing_a_required_cell_is_named_however_it_is_read(tmp_path: Path) -> None:
+    cells = row("f1").split("\t")
+    header = HEADER.split("\t")
+    keep = [i for i, name in enumerate(header) if name != "file_name"]
+    config = workspace(tmp_path, [])
+    (tmp_path / "samples.tsv").write_text(
+        "\t".join(header[i] for i in keep) + "\n" + "\t".join(cells[i] for i in keep) + "\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_desired(config)
+    assert "missing required field(s): file_name" in caught.value.message
+    assert (caught.value.line, caught.value.field) == (2, "jgi_samples.f1")

@@ -172,9 +172,38 @@ def _table(t: Tables, path: Path, where: Origin) -> None:
             cells = item.values
             if not (all(cells.values()) and cells.keys() == columns):  # else: leave out
                 cells = {k: v for k, v in cells.items() if v and k in columns}  # blank, unknown
-            # Every cell is on the row's line: no line per field.
-            entry = Entry(key, cells, Origin(file, item.line), {}, True, to_check)
-            _object(t, entry, t.ignore)
+            where = Origin(file, item.line)
+            quick = _quick(t, key, cells, where, to_check) if to_check is not None else None
+            if quick is not None:
+                t.add(quick)
+            else:  # every cell is on the row's line: no line per field
+                _object(t, Entry(key, cells, where, {}, True, to_check), t.ignore)
+
+
+def _quick(
+    t: Tables, key: str, cells: dict[str, str], where: Origin, to_check: Sequence[str]
+) -> DesiredObject | None:
+    """A table row's record the short way, when nothing about the row is unusual: a plain
+    key, every cell that needs it typed by `_plain_value`, every required field there (a
+    100,000-row table is mostly such rows). None: the general way decides, and reports."""
+    if len(key) > SHOWN_CHARS or has_unsafe(key):
+        return None
+    kind, defaults = t.kind, t.defaults
+    typed = []
+    for name in to_check:
+        value = cells.get(name)
+        if value is not None:
+            if (done := _plain_value(kind.fields[name], value, True)) is SLOW:
+                return None
+            typed.append((name, done))
+    values = {**defaults.values, **cells} if defaults.values else cells
+    if not values.keys() >= kind.required_set:
+        return None
+    values.update(typed)  # only now: the general way reads the cells as they were
+    origins: Mapping[str, Origin] = {}
+    if defaults.values:
+        _, origins = _where_written(defaults, Entry(key, cells, where, {}, True))
+    return DesiredObject(kind.name, key, values, where, {}, origins, t.ignore, defaults.plain)
 
 
 def _columns(kind: Section, header: Header, file: str, problems: Problems) -> set[str]:
