@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,34 +16,45 @@ class FieldDiff:
     after: Any
 
 
-def projected(remote: Mapping[str, Any], names: Collection[str]) -> dict[str, Any]:
-    """The remote record's values of `names` (None where it has none), in their order."""
-    return dict(zip(names, map(remote.get, names), strict=True))
-
-
 def diff_fields(
     declared: Mapping[str, Any], remote: Mapping[str, Any], *, ignore: Iterable[str] = ()
 ) -> list[FieldDiff]:
     """Declared fields whose value differs remotely; fields only the server has are ignored."""
-    return diff_projected(declared, projected(remote, declared), ignore=ignore)
+    before, differing = projected(declared, remote)
+    return diff_among(declared, before, differing, ignore=ignore)
 
 
-def diff_projected(
-    declared: Mapping[str, Any], before: Mapping[str, Any], *, ignore: Iterable[str] = ()
+def projected(
+    declared: Mapping[str, Any], remote: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """The remote values of the declared fields (None where it has none), and the names
+    whose values differ as they are: the only ones `diff_among` must look at again.
+
+    One loop for both: a large plan spends much of its time here (a plain loop measured
+    faster than building the projection and a set difference in C).
+    """
+    before: dict[str, Any] = {}
+    differing = []
+    get = remote.get
+    for name, value in declared.items():
+        theirs = before[name] = get(name)
+        if value != theirs:
+            differing.append(name)
+    return before, differing
+
+
+def diff_among(
+    declared: Mapping[str, Any],
+    before: Mapping[str, Any],
+    differing: Iterable[str],
+    *,
+    ignore: Iterable[str] = (),
 ) -> list[FieldDiff]:
-    """`diff_fields` against the remote values of the declared fields (`projected`)."""
-    try:
-        # The fields that differ as they are, found without a Python loop: most records
-        # differ in none, or in a datetime the server writes back in its own form.
-        differing = {name for name, _ in declared.items() - before.items()}
-    except TypeError:  # an unhashable value (a list): look at every field
-        differing = set(declared)
-    if not differing:
-        return []
+    """The fields among `differing` (in declared order) that still differ normalised."""
     skip = ignore if isinstance(ignore, (set, frozenset)) else set(ignore)
     diffs = []
-    for name in differing if len(differing) == 1 else [n for n in declared if n in differing]:
-        if name in skip:
+    for name in differing:
+        if name in skip or name not in declared:
             continue
         value, theirs = declared[name], before[name]
         # Normalising is for values equal in another form (datetimes, 1.0 and 1).

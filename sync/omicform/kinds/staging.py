@@ -18,7 +18,7 @@ from omicform.desired.model import DesiredObject, DesiredState, Reference, Templ
 from omicform.desired.references import Unresolved, parse_text, resolver
 from omicform.desired.staging import load_staging
 from omicform.desired.yamlfile import LineMap
-from omicform.diff.fields import diff_fields, diff_projected, projected
+from omicform.diff.fields import diff_among, diff_fields, projected
 from omicform.errors import (
     AlreadyExists,
     ConfigError,
@@ -191,8 +191,8 @@ class Staging:
         if unknown:
             unknown = tuple(n for n in unknown if n not in ignored)
         known = {k: v for k, v in resolved.items() if k not in unknown} if unknown else resolved
-        before = projected(data, resolved)
-        diffs = diff_projected(known, before, ignore=ignored)
+        before, differing = projected(resolved, data)
+        diffs = diff_among(known, before, differing, ignore=ignored) if differing else []
         changes = tuple(FieldChange(d.name, d.before, d.after) for d in diffs) if diffs else ()
         if unknown:
             changes += tuple(FieldChange(n, data.get(n), KNOWN_AFTER_APPLY) for n in unknown)
