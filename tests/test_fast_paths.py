@@ -215,14 +215,25 @@ def test_a_plan_shares_the_declared_fields_instead_of_copying_them(tmp_path: Pat
         "a\tb\n 1 \t 2\t\n",  # a cell too many
         'a\tb\n"1\t2"\t3\n',  # quoted: the csv module reads it
         "a\tb\r\n1\t2\r\n",
+        "a\tb\r\n1 \t2\r\n",  # padding before a CRLF
+        "a\tb\n1\x1f\t2\n",  # the unit separator is whitespace to str.strip
+        "a\tb\n1\t2\xa0\n",  # so is a no-break space
+        "a\tb\n1 2\t3\n",  # a space inside a cell stays
     ],
 )
 def test_a_table_is_read_as_the_csv_module_reads_it(tmp_path: Path, text: str) -> None:
-    path = tmp_path / "t.tsv"
-    path.write_text(text, newline="")
+    assert as_read(tmp_path / "t.tsv", text) == as_the_csv_module_reads(text, "\t")
+
+
+@pytest.mark.parametrize("text", ["a,b\n1,2\n", "a,b\n1 ,2\n", "a,b\n1\t,2\n", 'a,b\n"1,2",3\n'])
+def test_a_csv_file_is_read_as_the_csv_module_reads_it(tmp_path: Path, text: str) -> None:
+    assert as_read(tmp_path / "t.csv", text) == as_the_csv_module_reads(text, ",")
+
+
+def as_the_csv_module_reads(text: str, delimiter: str) -> list[object]:
     expected: list[object] = []
     header: list[str] | None = None
-    for number, cells in enumerate(csv.reader(text.splitlines(), delimiter="\t"), start=1):
+    for number, cells in enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1):
         stripped = [c.strip() for c in cells]
         if not any(stripped):
             continue
@@ -233,6 +244,11 @@ def test_a_table_is_read_as_the_csv_module_reads_it(tmp_path: Path, text: str) -
             expected.append(("error", number))
         else:
             expected.append(("row", number, dict(zip(header, stripped, strict=True))))
+    return expected
+
+
+def as_read(path: Path, text: str) -> list[object]:
+    path.write_text(text, newline="")
     got: list[object] = []
     for item in read_table(path, Origin("omicform.yaml", 1)):
         if isinstance(item, Header):
@@ -241,7 +257,7 @@ def test_a_table_is_read_as_the_csv_module_reads_it(tmp_path: Path, text: str) -
             got.append(("error", item.line))
         else:
             got.append(("row", item.line, item.values))
-    assert got == expected
+    return got
 
 
 def test_a_rows_fields_come_from_its_cells_over_the_defaults_each_where_written(
