@@ -74,6 +74,9 @@ class PlanContext:
     drift: list[Drift] = field(default_factory=list)
     # A refresh-only plan: drift of every declared field is shown (and recorded by apply).
     refresh_only: bool = False
+    # What a kind worked out once for this plan and may reuse (the 10,000 samples of one
+    # project all wait, or not, on the same project's change).
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     def action_of(self, address: str) -> Action | None:
         change = self.planned.get(address)

@@ -353,10 +353,16 @@ def _reference_dependency(obj: DesiredObject, ref: RefersTo, ctx: PlanContext) -
     if not isinstance(key, str):
         return []
     address = f"{ref.kind}.{key}"
+    known = ctx.memo.get(("waits on", address))
+    if known is not None:  # every record referring to it gets the same answer
+        return list(known)
     remote = ctx.snapshot.get(address)
     if address in ctx.declared:
-        return [address] if ctx.action_of(address) is Action.CREATE else []
+        waits = (address,) if ctx.action_of(address) is Action.CREATE else ()
+        ctx.memo["waits on", address] = waits
+        return list(waits)
     if remote is not None and remote.exists:
+        ctx.memo["waits on", address] = ()
         return []
     where = obj.origin_of(ref.field)
     raise PlanError(
