@@ -37,7 +37,7 @@ from omicform.kinds.base import (
     payload_of,
 )
 from omicform.kinds.identifiers import mint_dependencies
-from omicform.kinds.staging_read import read_records
+from omicform.kinds.staging_read import read_records, referenced_from_others, values_of_references
 from omicform.kinds.staging_rows import ROWS, RefersTo, Row
 from omicform.kinds.staging_update import drift_of, observed, read_modify_write, same
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, FieldChange, Payload
@@ -120,10 +120,10 @@ class Staging:
 
     def read(self, items: Sequence[DesiredObject], ctx: ReadContext) -> None:
         declared = ctx.only_wanted(items, self.address)
-        keys = {o.key for o in declared} | _referenced_from_others(self.name, ctx)
+        keys = {o.key for o in declared} | referenced_from_others(self.name, ctx)
         if not keys:
             return
-        coarse = _values_of_references(self.row, declared)
+        coarse = values_of_references(self.row, declared)
         records = read_records(
             ctx.connections.nmdc,
             self.row.collection,
@@ -322,30 +322,6 @@ class Staging:
 
     def status(self, resource: ResourceState, connections: Connections) -> None:
         """A record is made in its request: nothing to follow."""
-
-
-def _referenced_from_others(name: str, ctx: ReadContext) -> set[str]:
-    """Keys of this kind that other rows' declared records refer to: they must exist too."""
-    keys: set[str] = set()
-    for row in ROWS:
-        for ref in row.refers_to:
-            if ref.kind != name:
-                continue
-            for obj in ctx.only_wanted(ctx.desired.of(row.name), lambda o: o.address):
-                if isinstance(value := obj.fields.get(ref.field), str):
-                    keys.add(value)
-    return keys
-
-
-def _values_of_references(
-    row: Row, declared: Sequence[DesiredObject]
-) -> tuple[str, set[str]] | None:
-    """A field referring to another row and its values: a coarser filter (samples by
-    sequencing project) when the keys themselves are too many for one URL."""
-    if not row.refers_to:
-        return None
-    field = row.refers_to[0].field
-    return field, {v for o in declared if isinstance(v := o.fields.get(field), str)}
 
 
 def _reference_dependency(obj: DesiredObject, ref: RefersTo, ctx: PlanContext) -> list[str]:

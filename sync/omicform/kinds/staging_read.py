@@ -9,10 +9,12 @@ a long one would make the URL too long, so then the filter narrows by a coarser 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from omicform.kinds.base import PAGE_SIZE
+from omicform.desired.model import DesiredObject
+from omicform.kinds.base import PAGE_SIZE, ReadContext
+from omicform.kinds.staging_rows import ROWS, Row
 from omicform.services.nmdc import Collection as Endpoint
 from omicform.services.nmdc import NmdcService
 
@@ -59,3 +61,27 @@ def _narrowest_filter(
         if len(json.dumps(by_field)) <= MAX_FILTER_CHARS:
             return by_field
     return None
+
+
+def referenced_from_others(name: str, ctx: ReadContext) -> set[str]:
+    """Keys of this kind that other rows' declared records refer to: they must exist too."""
+    keys: set[str] = set()
+    for row in ROWS:
+        for ref in row.refers_to:
+            if ref.kind != name:
+                continue
+            for obj in ctx.only_wanted(ctx.desired.of(row.name), lambda o: o.address):
+                if isinstance(value := obj.fields.get(ref.field), str):
+                    keys.add(value)
+    return keys
+
+
+def values_of_references(
+    row: Row, declared: Sequence[DesiredObject]
+) -> tuple[str, set[str]] | None:
+    """A field referring to another row and its values: a coarser filter (samples by
+    sequencing project) when the keys themselves are too many for one URL."""
+    if not row.refers_to:
+        return None
+    field = row.refers_to[0].field
+    return field, {v for o in declared if isinstance(v := o.fields.get(field), str)}
