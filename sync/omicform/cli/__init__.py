@@ -6,14 +6,11 @@ the planner's imports and `omicform plan` does not pay for the sandbox's.
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 import click
-
-from omicform import __version__
 
 EXIT_ERROR, EXIT_INTERRUPTED = 1, 130  # as cli.common and cli.interrupt, without importing them
 
@@ -41,7 +38,8 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module, _, attr = target.partition(":")
-        command = getattr(importlib.import_module(module), attr)
+        # `__import__` rather than importlib.import_module: `python -X importtime` reports it.
+        command = getattr(__import__(module, fromlist=[attr]), attr)
         assert isinstance(command, click.Command)
         return command
 
@@ -72,9 +70,27 @@ class LazyGroup(click.Group):
         sys.exit(returned if isinstance(returned, int) else 0)  # an int: click's Exit code
 
 
+def print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """`--version`, as click's version_option prints it; the version (importlib.metadata)
+    is read only when asked for."""
+    if not value or ctx.resilient_parsing:
+        return
+    from omicform import __version__
+
+    click.echo(f"omicform, version {__version__}")
+    ctx.exit()
+
+
 # `-help` as Terraform spells it; subcommands inherit the names (as they do `-out=FILE`).
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help", "-help"]})
-@click.version_option(__version__, prog_name="omicform")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=print_version,
+    help="Show the version and exit.",
+)
 def main() -> None:
     """Declarative plan/apply for the NMDC Runtime API and the NeMO Archive.
 
