@@ -59,6 +59,9 @@ def test_a_plan_without_nemo_never_imports_its_client_nor_its_kind(
     assert under(modules, "omicform_nmdc_client")  # it did read NMDC
     for package in NEMO_ONLY:
         assert not under(modules, package), package
+    # Nor httpx's own command line (cli/__init__.py), nor vcr without a cassette.
+    assert "httpx" in modules and not under(modules, "pygments")
+    assert not under(modules, "vcr") and "omicform.services.recording" not in modules
 
 
 def test_a_plan_with_a_manifest_imports_nemo(tmp_path: Path, omicform_sandbox: Sandbox) -> None:

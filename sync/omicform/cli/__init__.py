@@ -29,6 +29,20 @@ COMMANDS = {
 }
 
 
+def without_httpx_cli() -> None:
+    """Keeps httpx from importing its own command line, before a command imports httpx.
+
+    httpx's package imports httpx._main (click, rich's progress bars, tables and syntax
+    highlighting, pygments) whenever those are installed, as omicform's are, and omicform
+    never runs it: a third of httpx's import time. A None in sys.modules makes that import
+    fail (the import system raises ModuleNotFoundError), and httpx goes without its command
+    line (httpx/__init__.py catches the ImportError). Only omicform's command line does
+    this, never the library, and never once httpx is imported.
+    """
+    if "httpx" not in sys.modules:
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -38,6 +52,7 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module, _, attr = target.partition(":")
+        without_httpx_cli()
         # `__import__` rather than importlib.import_module: `python -X importtime` reports it.
         command = getattr(__import__(module, fromlist=[attr]), attr)
         assert isinstance(command, click.Command)

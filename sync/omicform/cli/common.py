@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -148,6 +148,16 @@ def cassette_options(func: F) -> F:
         default=None,
         help="Record HTTP to this cassette (secrets scrubbed).",
     )(func)
+
+
+def cassette(record: Path | None, replay: Path | None) -> AbstractContextManager[None]:
+    """`--record` / `--replay` around a command's requests; without either, the cassette
+    module (and vcr) is not imported at all."""
+    if record is None and replay is None:
+        return nullcontext()
+    from omicform.services.recording import recording
+
+    return recording(record, replay)
 
 
 def workspace(config: Path, state_path: Path | str | None) -> Workspace:

@@ -12,6 +12,7 @@ import click
 from omicform.cli.common import (
     EXIT_CHANGES,
     EXIT_OK,
+    cassette,
     cassette_options,
     config_option,
     console,
@@ -84,7 +85,6 @@ def plan_command(
     from omicform.cli.missing_state import warn_if_no_state
     from omicform.connections import Connections
     from omicform.engine.workspace import save_plan
-    from omicform.services.recording import recording
 
     setup_logging(verbose)
     ws = workspace(config, state_path)
@@ -97,7 +97,7 @@ def plan_command(
     finally:
         store.close()
     with (
-        recording(record, replay),
+        cassette(record, replay),
         Connections(desired.services, replaying=replay is not None) as connections,
         refreshing(),
     ):
