@@ -1,7 +1,7 @@
 """The one place that lists the kinds, in dependency order: a kind may depend only on kinds
-listed before it. Adding a kind is one line here (a staging kind: its row in
-`kinds/staging_rows.py` and its name here; tests/test_startup_imports.py checks that every
-kind a module defines is listed).
+listed before it. Adding a kind is a line in `ENTRIES` (and a loader, for a new module); a
+staging kind is its row in `kinds/staging_rows.py` and its name in `ENTRIES`
+(tests/test_startup_imports.py checks that every kind a module defines is listed).
 
 A kind's module is imported only when the run needs it: when a file declares its section
 (loading the section is the kind's), or when anything but its name is asked of it (a
@@ -52,6 +52,8 @@ class KindModule:
         return self._kinds is not None
 
     def kinds(self) -> dict[str, Kind[Any]]:
+        # Apply's threads may race here: the import lock hands each the same module, so
+        # both build the same dict of the same kinds.
         if self._kinds is None:
             self._kinds = {k.name: k for k in self._load()}
         return self._kinds
