@@ -125,7 +125,7 @@ def plan_command(
 def with_schema_check(plan: Plan, desired: DesiredState, connections: Connections) -> Plan:
     """The plan, warning when NMDC validates with another nmdc-schema than omicform's
     (never failing: an unreadable /version says nothing)."""
-    from importlib.metadata import PackageNotFoundError, version
+    from importlib.metadata import PackageNotFoundError
 
     from omicform.engine.registry import KINDS
     from omicform.errors import OmicformError
@@ -147,3 +147,11 @@ def with_schema_check(plan: Plan, desired: DesiredState, connections: Connection
         "Upgrade omicform, or check with `omicform validate --remote`."
     )
     return replace(plan, warnings=(*plan.warnings, warning))
+
+
+def version(distribution: str) -> str:
+    """The installed version of `distribution`; importlib.metadata is imported when a plan
+    asks, not with this module (which `plan --help` imports)."""
+    from importlib.metadata import version as installed
+
+    return installed(distribution)
