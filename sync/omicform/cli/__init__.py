@@ -34,9 +34,9 @@ def without_httpx_cli() -> None:
 
     httpx's package imports httpx._main (click, rich's progress bars, tables and syntax
     highlighting, pygments) whenever those are installed, as omicform's are, and omicform
-    never runs it: a third of httpx's import time. A None in sys.modules makes that import
-    fail (the import system raises ModuleNotFoundError), and httpx goes without its command
-    line (httpx/__init__.py catches the ImportError). Only omicform's command line does
+    never runs it: about a quarter of httpx's import time. A None in sys.modules makes that
+    import fail (the import system raises ModuleNotFoundError), and httpx goes without its
+    command line (httpx/__init__.py catches the ImportError). Only omicform's command line does
     this, never the library, and never once httpx is imported.
     """
     if "httpx" not in sys.modules:
