@@ -41,14 +41,16 @@ lint: $(STAMP)
 	$(BIN)/mypy -p omicform
 	$(BIN)/lint-imports  # imports point down only: [tool.importlinter] in pyproject.toml
 
-# Regenerates generated/ from specs/ with the pinned openapi-python-client and ruff.
+# Regenerates generated/ from specs/ with the pinned openapi-python-client and ruff;
+# specs/templates/ replaces some of its templates (models imported on first use).
 generate: $(STAMP)
 	$(BIN)/openapi-spec-validator specs/nmdc-runtime.yaml specs/nemo-archive.yaml
 	for pair in $(SPECS); do \
 	  key=$${pair%%:*}; spec=$${pair#*:}; \
 	  (cd generated && PATH="$(CURDIR)/$(BIN):$$PATH" $(CURDIR)/$(BIN)/openapi-python-client generate \
 	    --path ../specs/$$spec.yaml --config ../specs/codegen-$$key.yaml \
-	    --meta none --output-path omicform_$${key}_client --overwrite) || exit 1; \
+	    --meta none --output-path omicform_$${key}_client --overwrite \
+	    --custom-template-path ../specs/templates) || exit 1; \
 	done
 
 check-generated: generate

@@ -31,8 +31,8 @@ def render(rows: list[dict[str, Any]]) -> str:
     head = [
         BEGIN,
         f"Measured on {dt.date.today().isoformat()}: {platform.platform()}, Python "
-        f"{platform.python_version()}, {os.cpu_count()} cores. omicform: best of 3; the "
-        "official client: one run.",
+        f"{platform.python_version()}, {os.cpu_count()} cores. omicform: best of 3 (start-up: "
+        "best of 5, bench/startup.py); the official client: one run.",
         "",
         "| benchmark | omicform | official client | ratio | physical limit | notes |",
         "|---|---|---|---|---|---|",

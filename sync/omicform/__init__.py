@@ -17,22 +17,17 @@ Records computed in Python (a list of dicts per table) become a desired state wi
 Every error a user can meet is an `OmicformError`. `run_sandbox()` serves a local stand-in
 for both services, for trying omicform and for tests.
 
-Only `__version__` is set on import; every other name is imported on first use, so
-`omicform --version` does not pay for the planner or the service clients.
+Every name is imported on first use, so `omicform --version` does not pay for the planner
+or the service clients, and `__version__` is read from the installed package's metadata
+(importlib.metadata) only when asked for: a command's `--help` reads it not at all.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("omicform")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
-
 if TYPE_CHECKING:
+    __version__: str
     from omicform.connections import Connections
     from omicform.engine.executor import ApplyOptions, ApplyResult, apply_plan
     from omicform.engine.freshness import StalePlan
@@ -141,12 +136,26 @@ __all__ = [
 ]
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("omicform")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0+unknown"
+
+
 def __getattr__(name: str) -> Any:
-    """Imports a public name on first use (PEP 562) and keeps it, so this runs once."""
-    module = _LAZY.get(name)
-    if module is None:
+    """Imports a public name on first use (PEP 562) and keeps it, so this runs once.
+
+    `__import__` rather than importlib.import_module: `python -X importtime` reports it.
+    """
+    if name == "__version__":
+        value: Any = _version()
+    elif name in _LAZY:
+        value = getattr(__import__(_LAZY[name], fromlist=[name]), name)
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(module), name)
     globals()[name] = value
     return value
 

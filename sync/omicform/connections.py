@@ -1,6 +1,8 @@
 """Lazily opened service connections for one run, built from `services:` and the environment.
 
-A plan that declares only NMDC objects never asks for NeMO credentials, and vice versa.
+A plan that declares only NMDC objects never asks for NeMO credentials, and vice versa;
+nor does it import NeMO's service and generated client: each service's module is imported
+when the service is first used (the NMDC one brings httpx).
 """
 
 from __future__ import annotations
@@ -8,14 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import replace
-
-import httpx
+from typing import TYPE_CHECKING
 
 from omicform.desired.model import ServiceConfig
-from omicform.services.nemo import NemoService
-from omicform.services.nmdc import NmdcService
-from omicform.services.recording import replay_env
 from omicform.services.settings import HttpSettings, NemoSettings, NmdcSettings
+
+if TYPE_CHECKING:
+    import httpx
+
+    from omicform.services.nemo import NemoService
+    from omicform.services.nmdc import NmdcService
 
 
 class Connections:
@@ -33,6 +37,8 @@ class Connections:
         self.config = config or ServiceConfig()
         self.env = dict(os.environ if env is None else env)
         if replaying:
+            from omicform.services.recording import replay_env  # only to replay a cassette
+
             cfg = self.config
             self.env = replay_env(
                 self.env,
@@ -76,12 +82,16 @@ class Connections:
     @property
     def nmdc(self) -> NmdcService:
         if self._nmdc is None:
+            from omicform.services.nmdc import NmdcService  # on first use: see the docstring
+
             self._nmdc = NmdcService(self.nmdc_settings(), transport=self.transport)
         return self._nmdc
 
     @property
     def nemo(self) -> NemoService:
         if self._nemo is None:
+            from omicform.services.nemo import NemoService  # on first use: see the docstring
+
             self._nemo = NemoService(self.nemo_settings(), transport=self.transport)
         return self._nemo
 

@@ -6,14 +6,11 @@ the planner's imports and `omicform plan` does not pay for the sandbox's.
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 import click
-
-from omicform import __version__
 
 EXIT_ERROR, EXIT_INTERRUPTED = 1, 130  # as cli.common and cli.interrupt, without importing them
 
@@ -32,6 +29,20 @@ COMMANDS = {
 }
 
 
+def without_httpx_cli() -> None:
+    """Keeps httpx from importing its own command line, before a command imports httpx.
+
+    httpx's package imports httpx._main (click, rich's progress bars, tables and syntax
+    highlighting, pygments) whenever those are installed, as omicform's are, and omicform
+    never runs it: about a quarter of httpx's import time. A None in sys.modules makes that
+    import fail (the import system raises ModuleNotFoundError), and httpx goes without its
+    command line (httpx/__init__.py catches the ImportError). Only omicform's command line does
+    this, never the library, and never once httpx is imported.
+    """
+    if "httpx" not in sys.modules:
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
@@ -41,7 +52,9 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module, _, attr = target.partition(":")
-        command = getattr(importlib.import_module(module), attr)
+        without_httpx_cli()
+        # `__import__` rather than importlib.import_module: `python -X importtime` reports it.
+        command = getattr(__import__(module, fromlist=[attr]), attr)
         assert isinstance(command, click.Command)
         return command
 
@@ -72,9 +85,27 @@ class LazyGroup(click.Group):
         sys.exit(returned if isinstance(returned, int) else 0)  # an int: click's Exit code
 
 
+def print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """`--version`, as click's version_option prints it; the version (importlib.metadata)
+    is read only when asked for."""
+    if not value or ctx.resilient_parsing:
+        return
+    from omicform import __version__
+
+    click.echo(f"omicform, version {__version__}")
+    ctx.exit()
+
+
 # `-help` as Terraform spells it; subcommands inherit the names (as they do `-out=FILE`).
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help", "-help"]})
-@click.version_option(__version__, prog_name="omicform")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=print_version,
+    help="Show the version and exit.",
+)
 def main() -> None:
     """Declarative plan/apply for the NMDC Runtime API and the NeMO Archive.
 

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from omicform.cli.common import (
     EXIT_ERROR,
+    cassette,
     cassette_options,
     config_option,
     console,
@@ -35,7 +36,6 @@ from omicform.errors import ConfigError
 from omicform.kinds.base import Outcome
 from omicform.model.plan import Plan
 from omicform.model.render import printable, render_plan
-from omicform.services.recording import recording
 from omicform.state.backends import StateBackend
 from omicform.state.model import State
 
@@ -112,7 +112,7 @@ def apply_command(
     lock = store.lock("apply", wait=lock_timeout)
     with (
         lock,
-        recording(record, replay),
+        cassette(record, replay),
         Connections(desired.services, replaying=replay is not None) as connections,
     ):
         state = store.load()

@@ -1,4 +1,8 @@
-"""What every command shares: options, output, logging, and turning errors into exit codes."""
+"""What every command shares: options, output, logging, and turning errors into exit codes.
+
+Only click is imported with it: a command's options are built from here when the command
+is listed or its help shown, so rich, the engine and the state are imported where used.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,18 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.text import Text
 
-from omicform.engine.workspace import Workspace
 from omicform.errors import OmicformError
-from omicform.state.backends import is_postgres_url
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from omicform.engine.workspace import Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,10 +31,14 @@ EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
 
 def console(stderr: bool = False) -> Console:
     """Colour only on a terminal, and never under NO_COLOR (rich honours it)."""
+    from rich.console import Console
+
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def fail(error: OmicformError) -> None:
+    from rich.text import Text
+
     err = console(stderr=True)
     err.print(Text.assemble(("Error: ", "bold red"), error.message))
     if error.hint:
@@ -80,6 +89,8 @@ def config_option(func: F) -> F:
 def _state_location(
     ctx: click.Context, param: click.Parameter, value: str | None
 ) -> Path | str | None:
+    from omicform.state.backends import is_postgres_url
+
     return value if value is None or is_postgres_url(value) else Path(value)
 
 
@@ -139,7 +150,19 @@ def cassette_options(func: F) -> F:
     )(func)
 
 
+def cassette(record: Path | None, replay: Path | None) -> AbstractContextManager[None]:
+    """`--record` / `--replay` around a command's requests; without either, the cassette
+    module (and vcr) is not imported at all."""
+    if record is None and replay is None:
+        return nullcontext()
+    from omicform.services.recording import recording
+
+    return recording(record, replay)
+
+
 def workspace(config: Path, state_path: Path | str | None) -> Workspace:
+    from omicform.engine.workspace import Workspace
+
     return Workspace(config=config, state_path=state_path)
 
 

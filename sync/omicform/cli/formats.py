@@ -9,14 +9,14 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from omicform.cli.common import console
-from omicform.model.markdown import render_markdown
-from omicform.model.plan import Plan
-from omicform.model.render import render_plan
+
+if TYPE_CHECKING:  # the renderers are imported by the format asked for, when printing
+    from omicform.model.plan import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,8 +53,12 @@ def print_plan(
     if output_format == "json":
         sys.stdout.write(json.dumps(plan.to_json(), indent=2) + "\n")
     elif output_format == "markdown":
+        from omicform.model.markdown import render_markdown
+
         sys.stdout.write(render_markdown(plan, notes=notes))
     else:
+        from omicform.model.render import render_plan
+
         console().print(render_plan(plan, full=full), end="")
 
 
@@ -66,6 +70,8 @@ def append_step_summary(
     target = (os.environ if env is None else env).get(STEP_SUMMARY, "")
     if not target:
         return
+    from omicform.model.markdown import render_markdown
+
     try:
         with Path(target).open("a", encoding="utf-8") as summary:
             summary.write(render_markdown(plan, notes=notes) + "\n")

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
 from omicform.cli.common import console
-from omicform.state.backends import StateBackend
+
+if TYPE_CHECKING:
+    from omicform.state.backends import StateBackend
 
 
 def missing_state_warning(store: StateBackend, env: Mapping[str, str] | None = None) -> str:

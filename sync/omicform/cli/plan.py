@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from omicform.cli.common import (
     EXIT_CHANGES,
     EXIT_OK,
+    cassette,
     cassette_options,
     config_option,
     console,
@@ -24,14 +25,11 @@ from omicform.cli.common import (
     workspace,
 )
 from omicform.cli.formats import append_step_summary, format_options, print_plan
-from omicform.cli.missing_state import warn_if_no_state
-from omicform.connections import Connections
-from omicform.desired.model import DesiredState
-from omicform.engine.registry import KINDS
-from omicform.engine.workspace import save_plan
-from omicform.errors import OmicformError
-from omicform.model.plan import Plan
-from omicform.services.recording import recording
+
+if TYPE_CHECKING:
+    from omicform.connections import Connections
+    from omicform.desired.model import DesiredState
+    from omicform.model.plan import Plan
 
 
 @click.command("plan")
@@ -83,6 +81,11 @@ def plan_command(
     In a GitHub Actions job (GITHUB_STEP_SUMMARY set) the plan is also added, as
     Markdown, to the job's summary page.
     """
+    # Imported here, not with the module: `plan --help` needs only the options above.
+    from omicform.cli.missing_state import warn_if_no_state
+    from omicform.connections import Connections
+    from omicform.engine.workspace import save_plan
+
     setup_logging(verbose)
     ws = workspace(config, state_path)
     desired = ws.desired()
@@ -94,7 +97,7 @@ def plan_command(
     finally:
         store.close()
     with (
-        recording(record, replay),
+        cassette(record, replay),
         Connections(desired.services, replaying=replay is not None) as connections,
         refreshing(),
     ):
@@ -122,7 +125,13 @@ def plan_command(
 def with_schema_check(plan: Plan, desired: DesiredState, connections: Connections) -> Plan:
     """The plan, warning when NMDC validates with another nmdc-schema than omicform's
     (never failing: an unreadable /version says nothing)."""
-    uses_nmdc = any(k.service == "nmdc" and k.declared(desired) for k in KINDS)
+    from importlib.metadata import PackageNotFoundError
+
+    from omicform.engine.registry import KINDS
+    from omicform.errors import OmicformError
+
+    # Declared first: asking an undeclared kind its service would import it for nothing.
+    uses_nmdc = any(k.declared(desired) and k.service == "nmdc" for k in KINDS)
     if not uses_nmdc:
         return plan
     try:
@@ -138,3 +147,11 @@ def with_schema_check(plan: Plan, desired: DesiredState, connections: Connection
         "Upgrade omicform, or check with `omicform validate --remote`."
     )
     return replace(plan, warnings=(*plan.warnings, warning))
+
+
+def version(distribution: str) -> str:
+    """The installed version of `distribution`; importlib.metadata is imported when a plan
+    asks, not with this module (which `plan --help` imports)."""
+    from importlib.metadata import version as installed
+
+    return installed(distribution)

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from omicform.cli.common import (
+    cassette,
     cassette_options,
     config_option,
     console,
@@ -33,7 +34,6 @@ from omicform.kinds.nemo_manifests.history import (
     history_table,
     submissions,
 )
-from omicform.services.recording import recording
 from omicform.state.model import State
 
 
@@ -115,7 +115,7 @@ def status_command(
     ws = Workspace(config=config, state_path=state_path)
     desired = ws.desired()
     with (
-        recording(record, replay),
+        cassette(record, replay),
         Connections(desired.services, replaying=replay is not None) as connections,
     ):
         if listing:

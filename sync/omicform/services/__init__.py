@@ -2,17 +2,38 @@
 
 Everything else in omicform goes through `NmdcService` and `NemoService`; no other module
 imports the generated clients.
+
+The names below are imported on first use (PEP 562): importing `omicform.services.settings`
+or any other module of this package does not import both services, their generated clients
+and httpx with it (a plan of NMDC objects alone never imports the NeMO client).
 """
 
-from omicform.services.nemo import NemoService, Submission, SubmissionStep
-from omicform.services.nmdc import Collection, NmdcService, RunInfo, ValidationOutcome
-from omicform.services.settings import (
-    NemoCredentials,
-    NemoSettings,
-    NmdcCredentials,
-    NmdcSettings,
-    Secret,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from omicform.services.nemo import NemoService, Submission, SubmissionStep
+    from omicform.services.nmdc import Collection, NmdcService, RunInfo, ValidationOutcome
+    from omicform.services.settings import (
+        NemoCredentials,
+        NemoSettings,
+        NmdcCredentials,
+        NmdcSettings,
+        Secret,
+    )
+
+# Each public name -> the module that defines it.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(["NemoService", "Submission", "SubmissionStep"], "omicform.services.nemo"),
+    **dict.fromkeys(
+        ["Collection", "NmdcService", "RunInfo", "ValidationOutcome"], "omicform.services.nmdc"
+    ),
+    **dict.fromkeys(
+        ["NemoCredentials", "NemoSettings", "NmdcCredentials", "NmdcSettings", "Secret"],
+        "omicform.services.settings",
+    ),
+}
 
 __all__ = [
     "Collection",
@@ -28,3 +49,20 @@ __all__ = [
     "SubmissionStep",
     "ValidationOutcome",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Imports a public name on first use and keeps it, so this runs once per name.
+
+    `__import__` rather than importlib.import_module: `python -X importtime` reports it.
+    """
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(__import__(module, fromlist=[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,11 +1,37 @@
 """What omicform last did: the state, in a local file or a shared PostgreSQL database,
-written under a lock (backends.py says how the two fit one protocol)."""
+written under a lock (backends.py says how the two fit one protocol).
 
-from omicform.state.backends import StateBackend, is_postgres_url, open_state
-from omicform.state.lock import StateLock, force_unlock
-from omicform.state.model import ResourceState, State
-from omicform.state.store import LineageMismatch, StateStore, StateWriteFailed, default_state_path
-from omicform.state.transfer import StateBehind, pull, push
+The names below are imported on first use (PEP 562): a module that needs only the state's
+model does not import the lock, the transfer between backends and the store with it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from omicform.state.backends import StateBackend, is_postgres_url, open_state
+    from omicform.state.lock import StateLock, force_unlock
+    from omicform.state.model import ResourceState, State
+    from omicform.state.store import (
+        LineageMismatch,
+        StateStore,
+        StateWriteFailed,
+        default_state_path,
+    )
+    from omicform.state.transfer import StateBehind, pull, push
+
+# Each public name -> the module that defines it.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(["StateBackend", "is_postgres_url", "open_state"], "omicform.state.backends"),
+    **dict.fromkeys(["StateLock", "force_unlock"], "omicform.state.lock"),
+    **dict.fromkeys(["ResourceState", "State"], "omicform.state.model"),
+    **dict.fromkeys(
+        ["LineageMismatch", "StateStore", "StateWriteFailed", "default_state_path"],
+        "omicform.state.store",
+    ),
+    **dict.fromkeys(["StateBehind", "pull", "push"], "omicform.state.transfer"),
+}
 
 __all__ = [
     "LineageMismatch",
@@ -23,3 +49,20 @@ __all__ = [
     "pull",
     "push",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Imports a public name on first use and keeps it, so this runs once per name.
+
+    `__import__` rather than importlib.import_module: `python -X importtime` reports it.
+    """
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(__import__(module, fromlist=[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
