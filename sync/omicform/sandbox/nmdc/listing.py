@@ -160,7 +160,10 @@ def list_resources(
     paginate = size >= 1 and len(found) > size
     page = found[:size] if paginate else found
     wanted = projection(fields) if fields else None
-    resources = [to_json(project(doc, wanted) if wanted else doc) for _, doc in page]
+    if wanted:
+        resources = [project(doc, wanted, to_json) for _, doc in page]
+    else:
+        resources = [to_json(doc) for _, doc in page]
     if not paginate:
         return {"resources": resources}
     token_id = new_system_id(store)

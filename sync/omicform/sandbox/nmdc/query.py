@@ -222,9 +222,14 @@ def _regexes(spec: Any) -> list[tuple[str, str]]:
     return found
 
 
-def project(doc: dict[str, Any], fields: Sequence[str] | Projection) -> dict[str, Any]:
-    """An inclusion projection: the named fields (dotted paths allowed), in the doc's order.
-    A page projects every document alike: `projection(fields)` prepares it once."""
+def project(
+    doc: dict[str, Any],
+    fields: Sequence[str] | Projection,
+    leaf: Callable[[Any], Any] = lambda value: value,
+) -> dict[str, Any]:
+    """An inclusion projection: the named fields (dotted paths allowed), in the doc's order,
+    each value kept through `leaf` (the listing writes it as JSON on the way). A page
+    projects every document alike: `projection(fields)` prepares it once."""
     wanted = fields if isinstance(fields, dict) else projection(fields)
     out: dict[str, Any] = {}
     for key, value in doc.items():
@@ -232,11 +237,11 @@ def project(doc: dict[str, Any], fields: Sequence[str] | Projection) -> dict[str
             continue
         sub = wanted[key]
         if not sub:
-            out[key] = value
+            out[key] = leaf(value)
         elif isinstance(value, dict):
-            out[key] = project(value, sub)
+            out[key] = project(value, sub, leaf)
         elif isinstance(value, list):
-            out[key] = [project(v, sub) for v in value if isinstance(v, dict)]
+            out[key] = [project(v, sub, leaf) for v in value if isinstance(v, dict)]
     return out
 
 
