@@ -9,6 +9,7 @@ omicform allows it in the environment, which a file cannot do for itself.
 from __future__ import annotations
 
 import os
+from codecs import BOM_UTF8
 from pathlib import Path
 
 from omicform.desired.display import shown
@@ -42,13 +43,16 @@ def read_user_file(path: Path, *, field: str | None = None) -> bytes:
 
 def decode_utf8(data: bytes, file: str, *, field: str | None = None, bom: bool = False) -> str:
     """`data` as UTF-8 text (a leading byte order mark dropped when `bom`)."""
+    # Not the utf-8-sig codec: it is Python code and copies the text once more.
+    skip = len(BOM_UTF8) if bom and data.startswith(BOM_UTF8) else 0
     try:
-        return data.decode("utf-8-sig" if bom else "utf-8")
+        return (data[skip:] if skip else data).decode("utf-8")
     except UnicodeDecodeError as exc:
+        offset = exc.start + skip
         raise ConfigError(
-            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            f"not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset})",
             file=file,
-            line=data.count(b"\n", 0, exc.start) + 1,
+            line=data.count(b"\n", 0, offset) + 1,
             field=field,
             hint="Save the file as UTF-8.",
         ) from None

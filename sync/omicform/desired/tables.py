@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -64,7 +65,8 @@ def read_table(path: Path, declared_at: Origin) -> Iterator[Row | Header | Confi
                     line=number,
                 )
                 continue
-            yield Row(number, dict(zip(header, stripped, strict=False)))  # counted above
+            # tuple.__new__: a NamedTuple's own constructor is a Python call per row.
+            yield tuple.__new__(Row, (number, dict(zip(header, stripped, strict=False))))
     except csv.Error as exc:
         raise ConfigError(
             f"not a readable table: {exc}",
@@ -96,7 +98,9 @@ def _unpadded(text: str, delimiter: str) -> bool:
     """
     if not text.isascii() or any(c in text for c in "\x0b\x0c\x1c\x1d\x1e\x1f"):
         return False
-    spaces = (" ", "\t") if delimiter == "," else (" ",)
+    spaces = tuple(c for c in ((" ", "\t") if delimiter == "," else (" ",)) if c in text)
+    if not spaces:  # one fast search each: most tables have no space at all
+        return True
     if text.startswith(spaces) or text.endswith(spaces):
         return False
     bounds = (delimiter, "\n", "\r")
@@ -104,5 +108,4 @@ def _unpadded(text: str, delimiter: str) -> bool:
 
 
 def _split(lines: list[str], delimiter: str) -> Iterator[list[str]]:
-    for line in lines:
-        yield line.split(delimiter)
+    return map(str.split, lines, repeat(delimiter, len(lines)))
