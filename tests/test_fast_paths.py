@@ -293,3 +293,26 @@ def test_a_row_missing_a_required_cell_is_named_however_it_is_read(tmp_path: Pat
         load_desired(config)
     assert "missing required field(s): file_name" in caught.value.message
     assert (caught.value.line, caught.value.field) == (2, "jgi_samples.f1")
+
+
+@pytest.mark.parametrize(
+    ("readback", "changes"),
+    [
+        ("2024-03-01T12:00:00", []),  # the server's naive UTC readback of ...Z
+        ("2024-03-01T12:00:00.000", []),  # with milliseconds: normalised, still equal
+        ("2024-03-01T13:00:00", ["create_date"]),
+        ("2024-03-01T12:00:00+01:00", ["create_date"]),  # another instant
+    ],
+)
+def test_a_declared_datetime_against_the_servers_readback(
+    tmp_path: Path, readback: str, changes: list[str]
+) -> None:
+    config = workspace(tmp_path, [row("f1")])
+    desired = load_desired(config)
+    obj = next(o for o in desired.of("jgi_samples") if o.key == "f1")
+    snapshot = Snapshot()
+    snapshot.add("jgi_samples.f1", {**obj.fields, "create_date": readback})
+    snapshot.add("jgi_sequencing_projects.p1", None)
+    plan = make_plan(desired, State(), snapshot, files={})
+    change = next(c for c in plan.changes if c.address == "jgi_samples.f1")
+    assert [f.name for f in change.field_changes] == changes

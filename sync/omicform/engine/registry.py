@@ -66,15 +66,19 @@ class LazyKind:
     def __init__(self, name: str, module: KindModule) -> None:
         self._name = name
         self.module = module
+        self._kind: Kind[Any] | None = None  # once imported: the planner asks per item
 
     def __repr__(self) -> str:
         return f"LazyKind({self._name!r}, loaded={self.module.is_loaded})"
 
     def loaded(self) -> Kind[Any]:
         """The kind itself, its module imported on first call."""
+        if self._kind is not None:
+            return self._kind
         found = self.module.kinds().get(self._name)
         if found is None:
             raise LookupError(f"no kind {self._name!r} where the registry looks for it")
+        self._kind = found
         return found
 
     def _idle(self, items: Sequence[Any]) -> bool:

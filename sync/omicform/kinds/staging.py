@@ -95,6 +95,8 @@ class Staging:
     def __init__(self, row: Row) -> None:
         self.row = row
         self.name = row.name
+        # Declared as omicform writes datetimes: the diff's shortcut for the server's readback.
+        self.datetimes = frozenset(n for n, f in row.fields.items() if f.type == "datetime")
 
     def load(self, section: LineMap, ctx: LoadContext) -> None:
         """Entries, `defaults:` and `from:` tables, every field checked against its type."""
@@ -192,7 +194,9 @@ class Staging:
             unknown = tuple(n for n in unknown if n not in ignored)
         known = {k: v for k, v in resolved.items() if k not in unknown} if unknown else resolved
         before, differing = projected(resolved, data)
-        diffs = diff_among(known, before, differing, ignore=ignored) if differing else []
+        diffs = []
+        if differing:
+            diffs = diff_among(known, before, differing, ignore=ignored, datetimes=self.datetimes)
         changes = tuple(FieldChange(d.name, d.before, d.after) for d in diffs) if diffs else ()
         if unknown:
             changes += tuple(FieldChange(n, data.get(n), KNOWN_AFTER_APPLY) for n in unknown)
