@@ -26,6 +26,7 @@ from omicform.engine.desired import load_desired
 from omicform.engine.planner import make_plan
 from omicform.errors import ConfigError
 from omicform.model.snapshot import Snapshot, fingerprint
+from omicform.sandbox.nmdc.query import matches, text_filter
 from omicform.state import State
 
 HEADER = "jdp_file_id\tsequencing_project_name\tap_gold_id\tgold_study_id\tits_ap_id\t"
@@ -316,3 +317,38 @@ def test_a_declared_datetime_against_the_servers_readback(
     plan = make_plan(desired, State(), snapshot, files={})
     change = next(c for c in plan.changes if c.address == "jgi_samples.f1")
     assert [f.name for f in change.field_changes] == changes
+
+
+DOCS = [
+    {"p": "a"},
+    {"p": "b"},
+    {"p": ["x", "a"]},
+    {"p": ["x", 1]},
+    {"p": None},
+    {"p": 1},
+    {"p": True},
+    {"p": {"a": 1}},
+    {"q": "a"},
+    {},
+]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"p": "a"}, {"p": {"$in": ["a", "x"]}}, {"p": {"$in": []}}, {"p": {"$in": ["b"]}}],
+)
+def test_the_sandboxs_quick_filter_matches_what_the_full_matcher_matches(
+    query: dict[str, object],
+) -> None:
+    test = text_filter(query)
+    assert test is not None
+    for doc in DOCS:
+        assert test(doc) == matches(doc, query, lambda *_: False), doc
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"p": None}, {"p": {"$in": ["a", None]}}, {"p.q": "a"}, {"p": "a", "q": "b"}, {"$or": []}],
+)
+def test_other_filters_take_the_full_matcher(query: dict[str, object]) -> None:
+    assert text_filter(query) is None

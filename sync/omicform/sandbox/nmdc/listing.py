@@ -25,6 +25,7 @@ from omicform.sandbox.nmdc.query import (
     project,
     projection,
     regex_terms,
+    text_filter,
 )
 from omicform.sandbox.regex import (
     BUDGET_SECONDS,
@@ -125,8 +126,9 @@ def _found(
     if size < 1 or any(True for _ in regex_terms(query)):
         return _matching(store.scan(collection, after=after), query, regex)
     found = []
+    test = text_filter(query) or (lambda doc: matches(doc, query, _no_regex))
     for seq, doc in store.iter_scan(collection, after=after, chunk=min(size + 1, 5000)):
-        if matches(doc, query, _no_regex):
+        if test(doc):
             found.append((seq, doc))
             if len(found) > size:
                 break
