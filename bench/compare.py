@@ -32,7 +32,7 @@ from omicform.engine.executor import ApplyOptions, apply_plan
 from omicform.engine.workspace import Workspace
 
 LATENCY = 0.020
-PAGE = 2000  # the largest page the NMDC API serves
+PAGE = 2000  # records per list request omicform asks for (kinds/base.py PAGE_SIZE)
 PROJECT = {
     "sequencing_project_name": "bench",
     "sequencing_project_description": "bench",
