@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from omicform.lazy import first_use
+
 if TYPE_CHECKING:
     from omicform.state.backends import StateBackend, is_postgres_url, open_state
     from omicform.state.lock import StateLock, force_unlock
@@ -51,17 +53,11 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Imports a public name on first use and keeps it, so this runs once per name.
+_first_use = first_use(__name__, _LAZY, globals())
 
-    `__import__` rather than importlib.import_module: `python -X importtime` reports it.
-    """
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(__import__(module, fromlist=[name]), name)
-    globals()[name] = value
-    return value
+
+def __getattr__(name: str) -> Any:
+    return _first_use(name)
 
 
 def __dir__() -> list[str]:
