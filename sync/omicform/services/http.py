@@ -24,6 +24,7 @@ from omicform.errors import (
     ServiceUnreachable,
     WrongAddress,
 )
+from omicform.services.client import ServiceClient
 from omicform.services.display import full_url, join
 from omicform.services.ratelimit import RateLimiter
 from omicform.services.redact import Redactor
@@ -88,7 +89,7 @@ def build_client(
 ) -> httpx.Client:
     """The client for one base URL; `setting` names where the user wrote that URL."""
     try:
-        return httpx.Client(
+        return ServiceClient(
             base_url=base_url,
             transport=transport,
             auth=auth,
