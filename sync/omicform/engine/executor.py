@@ -13,6 +13,7 @@ with `interrupted` set and the changes never started listed.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import heapq
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -110,7 +111,14 @@ def apply_plan(
 
 
 class _Scheduler:
-    """The queue of changes: starts each when its dependencies are done and a slot is free."""
+    """The queue of changes: starts each when its dependencies are done and a slot is free.
+
+    The bookkeeping is per event, never a pass over the whole plan (a plan of thousands of
+    creates would make that quadratic): each change counts the dependencies it still waits
+    for, and becomes ready as they finish done, or doomed (to be skipped) as soon as one
+    finishes otherwise. Ready and doomed changes start in plan order; a remote one only while
+    its service has a free slot, so the queue stays here, where a stop catches it.
+    """
 
     def __init__(
         self,
@@ -125,13 +133,28 @@ class _Scheduler:
         self.stop = stop
         self.on_outcome = on_outcome
         self.result = ApplyResult()
-        self.order = [c.address for c in plan.changes]
-        self.in_plan = set(self.order)
-        self.pending = list(plan.changes)
+        self.changes = list(plan.changes)
+        self.order = [c.address for c in self.changes]
+        in_plan = set(self.order)
+        self.needs = [[d for d in c.depends_on if d in in_plan] for c in self.changes]
         self.finished: dict[str, str] = {}  # address -> result
-        self.running: dict[cf.Future[Outcome], Change] = {}
+        self.running: dict[cf.Future[Outcome], tuple[int, str]] = {}  # -> position, service
         self.unstarted: list[str] = []  # given back by a worker that saw the stop first
-        self.failed = False  # a change finished other than done: later ones may be skipped
+        self.queued = set(range(len(self.changes)))  # neither started nor skipped yet
+        self.busy: Counter[str] = Counter()
+        self.doomed: list[int] = []  # heaps of plan positions
+        self.local: list[int] = []
+        self.remote: dict[str, list[int]] = {service: [] for service in SERVICES}
+        # The service whose slots a change takes; None: it runs here, on the calling thread.
+        self.lanes = [_lane(c) for c in self.changes]
+        self.waiting: list[int] = []
+        self.dependents: dict[str, list[int]] = {}
+        for i, needs in enumerate(self.needs):
+            self.waiting.append(len(set(needs)))
+            for need in set(needs):
+                self.dependents.setdefault(need, []).append(i)
+            if not needs:
+                self._ready(i)
 
     def run(self) -> None:
         pools = {
@@ -139,7 +162,7 @@ class _Scheduler:
             for service in SERVICES
         }
         try:
-            while (self.pending or self.running) and not self.stop.is_set():
+            while (self.queued or self.running) and not self.stop.is_set():
                 started = self._start_ready(pools)
                 if self.running:
                     done, _ = cf.wait(self.running, return_when=cf.FIRST_COMPLETED)
@@ -151,42 +174,43 @@ class _Scheduler:
         finally:
             for pool in pools.values():
                 pool.shutdown(wait=True, cancel_futures=True)
-        left = set(self.unstarted) | {c.address for c in self.pending}
+        left = set(self.unstarted) | {self.order[i] for i in self.queued}
         self.result.not_started = [a for a in self.order if a in left]
+
+    def _ready(self, i: int) -> None:
+        lane = self.lanes[i]
+        heapq.heappush(self.local if lane is None else self.remote[lane], i)
+
+    def _next(self) -> list[int] | None:
+        """The queue whose head starts next: the first in plan order among the doomed, the
+        local, and the remote ones of services with a free slot."""
+        queues = [q for q in (self.doomed, self.local) if q]
+        queues += [q for s, q in self.remote.items() if q and self.busy[s] < self.slots]
+        return min(queues, key=lambda q: q[0]) if queues else None
 
     def _start_ready(self, pools: dict[str, cf.ThreadPoolExecutor]) -> int:
         started = 0
-        busy = Counter(c.service for c in self.running.values())
-        for change in list(self.pending):
-            remote = change.action in WRITES_REMOTE or change.action == "wait"
-            if remote and busy[change.service] >= self.slots and not self.failed:
-                continue  # no slot, and no failure to skip it for: the checks below agree
-            if self.stop.is_set():
-                break
-            needs = [d for d in change.depends_on if d in self.in_plan]
-            blocker = next((d for d in needs if self.finished.get(d) not in (None, "done")), None)
-            if blocker is not None:
-                self.pending.remove(change)
-                self._record(Outcome(change.address, change.action, "skipped", _why(blocker)))
-                started += 1
-                continue
-            if not all(d in self.finished for d in needs):
-                continue
-            if remote and change.service in pools:
-                if busy[change.service] >= self.slots:
-                    continue  # stays queued here, not in the pool: a stop must catch it
-                busy[change.service] += 1
-                self.pending.remove(change)
-                self.running[pools[change.service].submit(_carry_out, change, self.ctx)] = change
-            else:
-                self.pending.remove(change)
-                self._record(carry_out(change, self.ctx))
+        while not self.stop.is_set() and (queue := self._next()) is not None:
+            i = heapq.heappop(queue)
+            self.queued.discard(i)
+            change, lane = self.changes[i], self.lanes[i]
             started += 1
+            if queue is self.doomed:
+                blocker = next(
+                    d for d in self.needs[i] if self.finished.get(d) not in (None, "done")
+                )
+                self._record(Outcome(change.address, change.action, "skipped", _why(blocker)))
+            elif lane is None:
+                self._record(carry_out(change, self.ctx))
+            else:
+                self.busy[lane] += 1
+                self.running[pools[lane].submit(_carry_out, change, self.ctx)] = (i, lane)
         return started
 
     def _collect(self, done: set[cf.Future[Outcome]]) -> None:
         for future in done:
-            self.running.pop(future)
+            _, lane = self.running.pop(future)
+            self.busy[lane] -= 1
             self._record(future.result())
 
     def _record(self, outcome: Outcome) -> None:
@@ -194,10 +218,24 @@ class _Scheduler:
             self.unstarted.append(outcome.address)
             return
         self.finished[outcome.address] = outcome.result
-        self.failed = self.failed or outcome.result != "done"
         self.result.outcomes.append(outcome)
         if self.on_outcome is not None:
             self.on_outcome(outcome)
+        for j in self.dependents.get(outcome.address, ()):
+            if j not in self.queued or self.waiting[j] == 0:
+                continue  # started, skipped, or already ready or doomed
+            if outcome.result != "done":
+                self.waiting[j] = 0
+                heapq.heappush(self.doomed, j)
+                continue
+            self.waiting[j] -= 1
+            if self.waiting[j] == 0:
+                self._ready(j)
+
+
+def _lane(change: Change) -> str | None:
+    remote = change.action in WRITES_REMOTE or change.action == "wait"
+    return change.service if remote and change.service in SERVICES else None
 
 
 def carry_out(change: Change, ctx: ApplyContext) -> Outcome:
