@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import heapq
+import queue
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -139,6 +140,9 @@ class _Scheduler:
         self.needs = [[d for d in c.depends_on if d in in_plan] for c in self.changes]
         self.finished: dict[str, str] = {}  # address -> result
         self.running: dict[cf.Future[Outcome], tuple[int, str]] = {}  # -> position, service
+        # Finished futures, as the workers finish them: one queue to wait on, rather than
+        # a waiter installed on every future in flight each time (cf.wait).
+        self.done: queue.SimpleQueue[cf.Future[Outcome]] = queue.SimpleQueue()
         self.unstarted: list[str] = []  # given back by a worker that saw the stop first
         self.queued = set(range(len(self.changes)))  # neither started nor skipped yet
         self.busy: Counter[str] = Counter()
@@ -165,12 +169,12 @@ class _Scheduler:
             while (self.queued or self.running) and not self.stop.is_set():
                 started = self._start_ready(pools)
                 if self.running:
-                    done, _ = cf.wait(self.running, return_when=cf.FIRST_COMPLETED)
-                    self._collect(done)
+                    self._collect_some()
                 elif not started:
                     break  # a dependency cycle cannot come from the planner; never spin
             # Interrupted: the requests in flight finish (and are recorded) before we return.
-            self._collect(cf.wait(self.running).done)
+            while self.running:
+                self._collect_some()
         finally:
             for pool in pools.values():
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -204,14 +208,22 @@ class _Scheduler:
                 self._record(carry_out(change, self.ctx))
             else:
                 self.busy[lane] += 1
-                self.running[pools[lane].submit(_carry_out, change, self.ctx)] = (i, lane)
+                future = pools[lane].submit(_carry_out, change, self.ctx)
+                self.running[future] = (i, lane)
+                future.add_done_callback(self.done.put)
         return started
 
-    def _collect(self, done: set[cf.Future[Outcome]]) -> None:
-        for future in done:
+    def _collect_some(self) -> None:
+        """Waits for a change in flight to finish; records it and any others done by then."""
+        future = self.done.get()
+        while True:
             _, lane = self.running.pop(future)
             self.busy[lane] -= 1
             self._record(future.result())
+            try:
+                future = self.done.get_nowait()
+            except queue.Empty:
+                return
 
     def _record(self, outcome: Outcome) -> None:
         if outcome.result == NOT_STARTED:
