@@ -1,13 +1,13 @@
 """The scheduler: runs independent changes concurrently, dependents after what they need.
 
-Each service gets its own worker pool of `parallelism` threads; the service's rate limit
-(in its transport) keeps the pools polite. Local-only changes run on the calling thread.
+Each service gets its own `parallelism` worker threads; the service's rate limit (in its
+transport) keeps them polite. Local-only changes run on the calling thread.
 
-The scheduler keeps the queue itself and hands a pool only what may start now (at most
-`parallelism` per service), so a stop request really stops: nothing queued inside a pool
-would be sent after it. Setting `stop` starts nothing new, lets the requests in flight
-finish (each is recorded in state as usual), ends waits and retry sleeps early, and returns
-with `interrupted` set and the changes never started listed.
+The scheduler keeps the queue itself, and a worker takes a change from it only when it
+starts it, so a stop request really stops: nothing queued would be sent after it. Setting
+`stop` starts nothing new, lets the requests in flight finish (each is recorded in state
+as usual), ends waits and retry sleeps early, and returns with `interrupted` set and the
+changes never started listed.
 """
 
 from __future__ import annotations
