@@ -1,18 +1,18 @@
 """The scheduler: runs independent changes concurrently, dependents after what they need.
 
-Each service gets its own worker pool of `parallelism` threads; the service's rate limit
-(in its transport) keeps the pools polite. Local-only changes run on the calling thread.
+Each service gets its own `parallelism` worker threads; the service's rate limit (in its
+transport) keeps them polite. Local-only changes run on the calling thread.
 
-The scheduler keeps the queue itself and hands a pool only what may start now (at most
-`parallelism` per service), so a stop request really stops: nothing queued inside a pool
-would be sent after it. Setting `stop` starts nothing new, lets the requests in flight
-finish (each is recorded in state as usual), ends waits and retry sleeps early, and returns
-with `interrupted` set and the changes never started listed.
+The scheduler keeps the queue itself, and a worker takes a change from it only when it
+starts it, so a stop request really stops: nothing queued would be sent after it. Setting
+`stop` starts nothing new, lets the requests in flight finish (each is recorded in state
+as usual), ends waits and retry sleeps early, and returns with `interrupted` set and the
+changes never started listed.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
+import heapq
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -110,7 +110,19 @@ def apply_plan(
 
 
 class _Scheduler:
-    """The queue of changes: starts each when its dependencies are done and a slot is free."""
+    """The queue of changes: starts each when its dependencies are done and a slot is free.
+
+    The bookkeeping is per event, never a pass over the whole plan (a plan of thousands of
+    creates would make that quadratic): each change counts the dependencies it still waits
+    for, and becomes ready as they finish done, or doomed (to be skipped) as soon as one
+    finishes otherwise.
+
+    Each service has `parallelism` worker threads (its slots); a worker that finishes a
+    change records it and takes the next ready one of its service itself, in plan order, so
+    a create does not wait for a hand-over between threads. Doomed and local changes, and
+    the `on_outcome` reports, are the calling thread's. The queue stays here, where a stop
+    catches it: a worker takes nothing once the stop is set.
+    """
 
     def __init__(
         self,
@@ -125,79 +137,172 @@ class _Scheduler:
         self.stop = stop
         self.on_outcome = on_outcome
         self.result = ApplyResult()
-        self.order = [c.address for c in plan.changes]
-        self.in_plan = set(self.order)
-        self.pending = list(plan.changes)
+        self.changes = list(plan.changes)
+        self.order = [c.address for c in self.changes]
+        in_plan = set(self.order)
+        self.needs = [[d for d in c.depends_on if d in in_plan] for c in self.changes]
         self.finished: dict[str, str] = {}  # address -> result
-        self.running: dict[cf.Future[Outcome], Change] = {}
+        self.lock = threading.Lock()  # everything below is read and written under it
+        self.work = threading.Condition(self.lock)  # a worker may take a change
+        self.wake = threading.Condition(self.lock)  # the calling thread has something to do
+        self.running = 0
+        self.reports: list[Outcome] = []  # for on_outcome, on the calling thread
+        self.crash: BaseException | None = None  # a bug in a worker: raised on return
+        self.halt = False
         self.unstarted: list[str] = []  # given back by a worker that saw the stop first
-        self.failed = False  # a change finished other than done: later ones may be skipped
+        self.queued = set(range(len(self.changes)))  # neither started nor skipped yet
+        self.doomed: list[int] = []  # heaps of plan positions
+        self.local: list[int] = []
+        self.remote: dict[str, list[int]] = {service: [] for service in SERVICES}
+        # The service whose slots a change takes; None: it runs here, on the calling thread.
+        self.lanes = [_lane(c) for c in self.changes]
+        self.waiting: list[int] = []
+        self.dependents: dict[str, list[int]] = {}
+        with self.lock:
+            for i, needs in enumerate(self.needs):
+                self.waiting.append(len(set(needs)))
+                for need in set(needs):
+                    self.dependents.setdefault(need, []).append(i)
+                if not needs:
+                    self._ready(i)
 
     def run(self) -> None:
-        pools = {
-            service: cf.ThreadPoolExecutor(self.slots, thread_name_prefix=f"omicform-{service}")
-            for service in SERVICES
-        }
+        remote = Counter(lane for lane in self.lanes if lane is not None)
+        workers = [
+            threading.Thread(target=self._work, args=(lane,), name=f"omicform-{lane}-{n}")
+            for lane, count in remote.items()
+            for n in range(min(self.slots, count))
+        ]
+        for worker in workers:
+            worker.start()
         try:
-            while (self.pending or self.running) and not self.stop.is_set():
-                started = self._start_ready(pools)
-                if self.running:
-                    done, _ = cf.wait(self.running, return_when=cf.FIRST_COMPLETED)
-                    self._collect(done)
-                elif not started:
-                    break  # a dependency cycle cannot come from the planner; never spin
-            # Interrupted: the requests in flight finish (and are recorded) before we return.
-            self._collect(cf.wait(self.running).done)
+            self._here()
         finally:
-            for pool in pools.values():
-                pool.shutdown(wait=True, cancel_futures=True)
-        left = set(self.unstarted) | {c.address for c in self.pending}
+            with self.lock:
+                self.halt = True
+                self.work.notify_all()
+            for worker in workers:
+                worker.join()  # the changes in flight finish and are recorded
+        self._report()
+        if self.crash is not None:
+            raise self.crash
+        left = set(self.unstarted) | {self.order[i] for i in self.queued}
         self.result.not_started = [a for a in self.order if a in left]
 
-    def _start_ready(self, pools: dict[str, cf.ThreadPoolExecutor]) -> int:
-        started = 0
-        busy = Counter(c.service for c in self.running.values())
-        for change in list(self.pending):
-            remote = change.action in WRITES_REMOTE or change.action == "wait"
-            if remote and busy[change.service] >= self.slots and not self.failed:
-                continue  # no slot, and no failure to skip it for: the checks below agree
-            if self.stop.is_set():
-                break
-            needs = [d for d in change.depends_on if d in self.in_plan]
-            blocker = next((d for d in needs if self.finished.get(d) not in (None, "done")), None)
-            if blocker is not None:
-                self.pending.remove(change)
-                self._record(Outcome(change.address, change.action, "skipped", _why(blocker)))
-                started += 1
-                continue
-            if not all(d in self.finished for d in needs):
-                continue
-            if remote and change.service in pools:
-                if busy[change.service] >= self.slots:
-                    continue  # stays queued here, not in the pool: a stop must catch it
-                busy[change.service] += 1
-                self.pending.remove(change)
-                self.running[pools[change.service].submit(_carry_out, change, self.ctx)] = change
-            else:
-                self.pending.remove(change)
-                self._record(carry_out(change, self.ctx))
-            started += 1
-        return started
+    def _ready(self, i: int) -> None:
+        lane = self.lanes[i]
+        heapq.heappush(self.local if lane is None else self.remote[lane], i)
+        if lane is None:
+            self.wake.notify()
+        else:
+            self.work.notify()
 
-    def _collect(self, done: set[cf.Future[Outcome]]) -> None:
-        for future in done:
-            self.running.pop(future)
-            self._record(future.result())
+    def _work(self, lane: str) -> None:
+        """A worker of `lane`: takes the first ready change while there is no stop."""
+        queue = self.remote[lane]
+        with self.lock:
+            while True:
+                if self.halt or self.stop.is_set() or self.crash is not None:
+                    self.wake.notify()  # the calling thread may be waiting for this
+                    return
+                if not queue:
+                    self.work.wait()
+                    continue
+                i = heapq.heappop(queue)
+                self.queued.discard(i)
+                self.running += 1
+                self.lock.release()
+                outcome: Outcome | None = None
+                try:
+                    outcome = _carry_out(self.changes[i], self.ctx)
+                except BaseException as exc:  # a bug: stop everything, raise it on return
+                    self.crash = self.crash or exc
+                finally:
+                    self.lock.acquire()
+                self.running -= 1
+                if outcome is not None:
+                    self._record(outcome)
+                if self.reports or not self.running or self.crash is not None:
+                    self.wake.notify()  # only then has the calling thread anything to do
+
+    def _here(self) -> None:
+        """The calling thread: doomed and local changes in plan order, and the reports."""
+        while True:
+            with self.lock:
+                i = self._next_here()
+                while i is None and not self.reports and not self._over():
+                    # Woken by every event it acts on; the timeout only bounds how late it
+                    # sees a stop set from elsewhere while nothing else happens.
+                    self.wake.wait(timeout=0.5)
+                    i = self._next_here()
+                if i is None and not self.reports:
+                    return
+            self._report()
+            if i is not None:
+                outcome = self._skip(i) if i < 0 else carry_out(self.changes[i], self.ctx)
+                with self.lock:
+                    self._record(outcome)
+
+    def _next_here(self) -> int | None:
+        """The next doomed (as -1 - position) or local change, the first in plan order."""
+        if self.stop.is_set() or self.crash is not None:
+            return None
+        if self.doomed and (not self.local or self.doomed[0] < self.local[0]):
+            i = heapq.heappop(self.doomed)
+            self.queued.discard(i)
+            return -1 - i
+        if self.local:
+            i = heapq.heappop(self.local)
+            self.queued.discard(i)
+            return i
+        return None
+
+    def _over(self) -> bool:
+        """Nothing in flight, and nothing more will start (all done, a stop, or a cycle)."""
+        if self.running:
+            return False
+        if self.crash is not None or self.stop.is_set() or not self.queued:
+            return True
+        return not any(self.remote.values())  # a dependency cycle: never from the planner
+
+    def _skip(self, doomed: int) -> Outcome:
+        i = -1 - doomed
+        change = self.changes[i]
+        with self.lock:
+            blocker = next(d for d in self.needs[i] if self.finished.get(d) not in (None, "done"))
+        return Outcome(change.address, change.action, "skipped", _why(blocker))
+
+    def _report(self) -> None:
+        with self.lock:
+            reports, self.reports = self.reports, []
+        if self.on_outcome is not None:
+            for outcome in reports:
+                self.on_outcome(outcome)
 
     def _record(self, outcome: Outcome) -> None:
         if outcome.result == NOT_STARTED:
             self.unstarted.append(outcome.address)
             return
         self.finished[outcome.address] = outcome.result
-        self.failed = self.failed or outcome.result != "done"
         self.result.outcomes.append(outcome)
         if self.on_outcome is not None:
-            self.on_outcome(outcome)
+            self.reports.append(outcome)
+        for j in self.dependents.get(outcome.address, ()):
+            if j not in self.queued or self.waiting[j] == 0:
+                continue  # started, skipped, or already ready or doomed
+            if outcome.result != "done":
+                self.waiting[j] = 0
+                heapq.heappush(self.doomed, j)
+                self.wake.notify()
+                continue
+            self.waiting[j] -= 1
+            if self.waiting[j] == 0:
+                self._ready(j)
+
+
+def _lane(change: Change) -> str | None:
+    remote = change.action in WRITES_REMOTE or change.action == "wait"
+    return change.service if remote and change.service in SERVICES else None
 
 
 def carry_out(change: Change, ctx: ApplyContext) -> Outcome:

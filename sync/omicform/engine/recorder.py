@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
 from omicform.state.backends import StateBackend
 from omicform.state.model import ResourceState, State
 from omicform.state.store import StateStore
 
+_stamp: tuple[int, str] = (-1, "")  # the last second formatted, and its text
+
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The time in UTC to the second; formatted once a second, not once a change."""
+    global _stamp
+    second = int(time.time())
+    seen, text = _stamp
+    if second != seen:
+        when = dt.datetime.fromtimestamp(second, dt.timezone.utc)
+        text = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        _stamp = (second, text)
+    return text
 
 
 class StateRecorder:
@@ -22,6 +33,9 @@ class StateRecorder:
         # Before any request: an unwritable state fails now, not after a create.
         self._state = store.begin(state)
         self._lock = threading.Lock()
+        # Minted ids per batch, read by every change that resolves references: kept, and
+        # built again only after a change to an identifier batch (not a scan per change).
+        self._minted: dict[str, tuple[str, ...]] | None = None
 
     @property
     def state(self) -> State:
@@ -34,7 +48,9 @@ class StateRecorder:
 
     def minted(self) -> dict[str, tuple[str, ...]]:
         with self._lock:
-            return self._state.minted()
+            if self._minted is None:
+                self._minted = self._state.minted()
+            return dict(self._minted)
 
     def put(self, resource: ResourceState) -> None:
         """Returns once the change is on disk. With the file backend, the journal line is
@@ -43,10 +59,9 @@ class StateRecorder:
         resource = resource.evolve(updated_at=now())
         with self._lock:
             current = self._state.get(resource.address)
-            if current is not None and current.evolve(updated_at=None) == resource.evolve(
-                updated_at=None
-            ):
+            if current is not None and current == resource.evolve(updated_at=current.updated_at):
                 return  # nothing new: no write
+            self._touched(current, resource)
             if not isinstance(self._store, StateStore):
                 self._state = self._store.record(self._state, resource)
                 return
@@ -55,13 +70,20 @@ class StateRecorder:
 
     def remove(self, address: str) -> None:
         with self._lock:
-            if self._state.get(address) is None:
+            current = self._state.get(address)
+            if current is None:
                 return
+            self._touched(current, None)
             if not isinstance(self._store, StateStore):
                 self._state = self._store.forget(self._state, address)
                 return
             self._state, ticket = self._store.forget_nowait(self._state, address)
         self._store.wait_durable(ticket)
+
+    def _touched(self, before: ResourceState | None, after: ResourceState | None) -> None:
+        """Forgets the minted ids kept when an identifier batch changes (under the lock)."""
+        if any(r is not None and r.kind == "identifiers" for r in (before, after)):
+            self._minted = None
 
     def checkpoint(self) -> None:
         """Folds the journal into a fresh snapshot (the end of an apply)."""

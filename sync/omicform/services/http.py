@@ -24,12 +24,14 @@ from omicform.errors import (
     ServiceUnreachable,
     WrongAddress,
 )
+from omicform.services.client import ServiceClient
 from omicform.services.display import full_url, join
 from omicform.services.ratelimit import RateLimiter
 from omicform.services.redact import Redactor
 from omicform.services.reqlog import RequestLog
 from omicform.services.settings import HttpSettings
 from omicform.services.transport import NOT_SENT_ERRORS, RequestSafety, ServiceTransport
+from omicform.services.wire import WireTransport
 
 USER_AGENT = f"omicform/{__version__} (+https://github.com/omicform/omicform)"
 
@@ -67,7 +69,7 @@ def build_transport(
 ) -> ServiceTransport:
     """The transport every request of `service` goes through; `redact` cleans its log lines."""
     return ServiceTransport(
-        inner or httpx.HTTPTransport(limits=httpx.Limits(max_connections=http.max_connections)),
+        inner or WireTransport(max_connections=http.max_connections),
         service=service,
         limiter=limiter or RateLimiter(http.rate_limit, burst=http.burst),
         retry=http.retry,
@@ -87,7 +89,7 @@ def build_client(
 ) -> httpx.Client:
     """The client for one base URL; `setting` names where the user wrote that URL."""
     try:
-        return httpx.Client(
+        return ServiceClient(
             base_url=base_url,
             transport=transport,
             auth=auth,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from omicform.errors import ConfigError
-from omicform.state.model import ResourceState
+from omicform.state.model import STATE_FORMAT, ResourceState, State
 
 RESTORE_HINT = (
     "Restore the state and its journal from version control or a backup; "
@@ -138,11 +138,11 @@ def append_line(handle: IO[bytes], entry: dict[str, Any]) -> None:
 
 def write_line(handle: IO[bytes], entry: dict[str, Any]) -> None:
     """Hands one whole record to the operating system (one `write`); not yet fsync'd."""
-    handle.write((json.dumps(entry, separators=(",", ":"), default=_plain) + "\n").encode())
+    handle.write((json.dumps(entry, separators=(",", ":"), default=plain) + "\n").encode())
     handle.flush()
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
     raise TypeError(f"{type(value).__name__} is not JSON")
@@ -161,6 +161,17 @@ def resource_json(resource: ResourceState) -> dict[str, Any]:
         if value not in (None, {}, [], ()) or name == "address":
             out[name] = value
     return out
+
+
+def state_json(state: State) -> dict[str, Any]:
+    """`state.to_json()` without `asdict`'s deep copy of every resource: the snapshot at the
+    end of an apply is serialised at once, and the copy cost more than the writing."""
+    return {
+        "format_version": STATE_FORMAT,
+        "lineage": state.lineage,
+        "serial": state.serial,
+        "resources": [resource_json(state.resources[a]) for a in sorted(state.resources)],
+    }
 
 
 class GroupCommit:

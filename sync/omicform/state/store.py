@@ -31,8 +31,10 @@ from omicform.state.journal import (
     JournalRecord,
     fsync_dir,
     open_for_append,
+    plain,
     read_records,
     resource_json,
+    state_json,
     write_line,
 )
 from omicform.state.lock import StateLock, force_unlock
@@ -173,16 +175,21 @@ class StateStore:
     def record_nowait(self, state: State, resource: ResourceState) -> tuple[State, int]:
         """Writes the change's journal line (not yet fsync'd); `wait_durable(ticket)` returns
         once it is on disk. Lines from several threads share one fsync (group commit)."""
-        return self._append(state.with_resource(resource), {"put": resource_json(resource)})
+        resources = dict(state.resources)
+        resources[resource.address] = resource
+        return self._append(state, resources, {"put": resource_json(resource)})
 
     def forget_nowait(self, state: State, address: str) -> tuple[State, int]:
-        return self._append(state.without(address), {"remove": address})
+        resources = {k: v for k, v in state.resources.items() if k != address}
+        return self._append(state, resources, {"remove": address})
 
-    def _append(self, state: State, change: dict[str, Any]) -> tuple[State, int]:
+    def _append(
+        self, state: State, resources: dict[str, ResourceState], change: dict[str, Any]
+    ) -> tuple[State, int]:
         with self._lock:
-            if not self.path.exists():
-                self._write_snapshot(state)  # a journal never stands without its snapshot
-            written = replace(state, serial=state.serial + 1)
+            if not self.path.exists():  # a journal never stands without its snapshot
+                self._write_snapshot(replace(state, resources=resources))
+            written = replace(state, serial=state.serial + 1, resources=resources)
             entry = {"serial": written.serial, "lineage": written.lineage, **change}
             handle = self._open_journal()
             try:
@@ -273,7 +280,8 @@ class StateStore:
             self._journal = None
 
     def _write_snapshot(self, state: State) -> None:
-        self._write_file(self.path, json.dumps(state.to_json(), indent=2) + "\n")
+        document = json.dumps(state_json(state), indent=2, default=plain)
+        self._write_file(self.path, document + "\n")
         if self.pin is not None and self.pinned_lineage() is None:
             self._write_file(self.pin, state.lineage + "\n")  # pinned on the first write
 
