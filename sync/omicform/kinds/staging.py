@@ -374,6 +374,8 @@ def _resolve_fields(
 
 
 def _resolve_at_apply(values: dict[str, Any], ctx: ApplyContext) -> dict[str, Any]:
+    if not any(isinstance(v, str) and "${" in v for v in values.values()):
+        return dict(values)  # nothing to resolve (the common case): no minted-id lookup
     resolve = resolver(ctx.recorder.minted())
     try:
         return {k: resolve(parse_text(v)) if isinstance(v, str) else v for k, v in values.items()}
