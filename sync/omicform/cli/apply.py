@@ -26,7 +26,7 @@ from omicform.cli.common import (
     verbose_option,
     workspace,
 )
-from omicform.cli.interrupt import EXIT_INTERRUPTED, brake
+from omicform.cli.interrupt import brake, exit_interrupted
 from omicform.cli.missing_state import warn_if_no_state
 from omicform.connections import Connections
 from omicform.engine.executor import ApplyOptions, ApplyResult, apply_plan
@@ -135,7 +135,7 @@ def apply_command(
             result = _run(plan, state, store, connections, options, stop)
     _summarise(result)
     if result.interrupted:
-        sys.exit(EXIT_INTERRUPTED)
+        exit_interrupted()
     if not result.complete:
         sys.exit(EXIT_ERROR)
 

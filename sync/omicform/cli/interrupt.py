@@ -52,3 +52,14 @@ def brake() -> Iterator[threading.Event]:
         if not stop.is_set():
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+
+def exit_interrupted() -> None:
+    """Exits with 130, deaf to further signals: the interpreter's shutdown puts Python's
+    signal handlers back to the system default, under which a Ctrl-C arriving while it
+    shuts down would end the process with SIGINT's status instead of 130. Everything
+    recorded is durable by now, so there is nothing left a signal could stop."""
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+    sys.exit(EXIT_INTERRUPTED)
