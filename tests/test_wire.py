@@ -8,6 +8,8 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -303,3 +305,20 @@ def test_a_cassette_in_use_sees_every_request(tmp_path: Path) -> None:
             http.get(server.url("/b"))
     assert "/a" in cassette.read_text()
     assert [r.split(b" ")[1] for r in server.requests] == [b"/a", b"/b"]
+
+
+def test_the_wire_knows_httpxs_own_method_when_first_imported_under_a_cassette(
+    tmp_path: Path,
+) -> None:
+    # Services are imported on first use, which may be inside a test's cassette: the wire
+    # must still tell vcrpy's patch from httpx's method, or nothing would be recorded.
+    code = textwrap.dedent(
+        f"""
+        import httpx, vcr
+        with vcr.use_cassette({str(tmp_path / "c.yaml")!r}):
+            from omicform.services import wire
+            assert httpx.HTTPTransport.handle_request is not wire._PRISTINE_HANDLE
+        assert httpx.HTTPTransport.handle_request is wire._PRISTINE_HANDLE
+        """
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -25,6 +25,7 @@ requests then go through httpx's own transport, so that cassettes see every one 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import re
 import select
 import socket
@@ -40,7 +41,9 @@ from omicform.services.wire_answer import read_answer
 
 KEEPALIVE_EXPIRY = 5.0  # seconds; servers drop idle connections (uvicorn after 5 s)
 
-_PRISTINE_HANDLE = httpx.HTTPTransport.handle_request
+# httpx's own method, unwrapped: this module may first be imported while a cassette is
+# in use (services are imported on first use), and vcrpy's replacement wraps the original.
+_PRISTINE_HANDLE = inspect.unwrap(httpx.HTTPTransport.handle_request)
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _BAD_VALUE = re.compile(rb"[\r\n\x00]")
 _BAD_TARGET = re.compile(rb"[\x00-\x20\x7f]")
