@@ -151,6 +151,7 @@ def _server(app: Any) -> uvicorn.Server:
         lifespan="off",
         log_level="warning",
         access_log=False,  # the sandbox writes its own (access_log.py), where it was told
+        proxy_headers=False,  # it listens on 127.0.0.1, behind no proxy
         timeout_graceful_shutdown=3,
     )
     # After the Config: it (re)configures uvicorn's loggers.
