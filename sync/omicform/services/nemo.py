@@ -37,7 +37,8 @@ from omicform_nemo_client.types import UNSET, File, Response, Unset
 from omicform.errors import AuthenticationFailed, MissingCredentials, ServiceError
 from omicform.nemo_facts import STEP_NAMES as STEP_NAMES
 from omicform.services.auth import BearerAuth, IssuedToken, jwt_expiry
-from omicform.services.http import ErrorMapper, build_client, build_transport
+from omicform.services.generated import GeneratedClients, generated_client
+from omicform.services.http import ErrorMapper, build_transport
 from omicform.services.pagination import follow_page_numbers
 from omicform.services.redact import Redactor
 from omicform.services.settings import (
@@ -98,7 +99,7 @@ class _Page:
     has_next: bool
 
 
-class NemoService:
+class NemoService(GeneratedClients):
     """Typed calls to NeMO's submission API, rate-limited to NeMO's documented 3 requests/s."""
 
     def __init__(
@@ -130,42 +131,19 @@ class NemoService:
             redact=self._redact,
         )
         self.auth = BearerAuth(self._login)
-        self._login_client = Client(base_url=login_base)
-        self._login_client.set_httpx_client(
-            build_client(
-                login_base,
-                settings.http,
-                self.login_transport,
-                on_response=self._errors.remember,
-                setting=NEMO_LOGIN_URL_SETTING,
-            )
+        http, errors = settings.http, self._errors
+        self._login_client = generated_client(
+            Client, login_base, http, self.login_transport, errors, NEMO_LOGIN_URL_SETTING
         )
-        self._api = Client(base_url=base)
-        self._api.set_httpx_client(
-            build_client(
-                base,
-                settings.http,
-                self.transport,
-                auth=self.auth,
-                on_response=self._errors.remember,
-                setting=NEMO_URL_SETTING,
-            )
+        self._api = generated_client(
+            Client, base, http, self.transport, errors, NEMO_URL_SETTING, auth=self.auth
         )
+        self.clients = (self._api, self._login_client)
 
     def __repr__(self) -> str:
         who = self.settings.credentials.username if self.settings.credentials else None
         # A base URL may carry `user:password@`: the redactor knows that password.
         return self._redact(f"NemoService(base_url={self.settings.base_url!r}, username={who!r})")
-
-    def close(self) -> None:
-        self._api.get_httpx_client().close()
-        self._login_client.get_httpx_client().close()
-
-    def __enter__(self) -> NemoService:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def _login(self) -> IssuedToken:
         creds = self.settings.credentials

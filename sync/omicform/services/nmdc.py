@@ -39,7 +39,8 @@ from omicform_nmdc_client.types import UNSET, Response
 
 from omicform.errors import MissingCredentials, OmicformError, ServiceError, WrongAddress
 from omicform.services.auth import BearerAuth, IssuedToken
-from omicform.services.http import ErrorMapper, build_client, build_transport
+from omicform.services.generated import GeneratedClients, generated_client
+from omicform.services.http import ErrorMapper, build_transport
 from omicform.services.minting import MINT_CHUNK, mint_in_chunks
 from omicform.services.nmdc_staging import (
     CREATORS,
@@ -92,7 +93,7 @@ class _Page:
     next_token: str | None
 
 
-class NmdcService:
+class NmdcService(GeneratedClients):
     """Typed calls to the NMDC Runtime API over one reused, rate-limited connection pool."""
 
     def __init__(
@@ -116,42 +117,19 @@ class NmdcService:
             SERVICE, settings.http, NMDC_SAFETY, inner=transport, redact=self._redact
         )
         self.auth = BearerAuth(self._obtain_token)
-        self._anonymous = Client(base_url=base)
-        self._anonymous.set_httpx_client(
-            build_client(
-                base,
-                settings.http,
-                self.transport,
-                on_response=self._errors.remember,
-                setting=NMDC_URL_SETTING,
-            )
+        http, errors = settings.http, self._errors
+        self._anonymous = generated_client(
+            Client, base, http, self.transport, errors, NMDC_URL_SETTING
         )
-        self._api = Client(base_url=base)
-        self._api.set_httpx_client(
-            build_client(
-                base,
-                settings.http,
-                self.transport,
-                auth=self.auth,
-                on_response=self._errors.remember,
-                setting=NMDC_URL_SETTING,
-            )
+        self._api = generated_client(
+            Client, base, http, self.transport, errors, NMDC_URL_SETTING, auth=self.auth
         )
+        self.clients = (self._api, self._anonymous)
 
     def __repr__(self) -> str:
         who = self.settings.credentials.principal if self.settings.credentials else None
         # A base URL may carry `user:password@`: the redactor knows that password.
         return self._redact(f"NmdcService(base_url={self.settings.base_url!r}, principal={who!r})")
-
-    def close(self) -> None:
-        self._api.get_httpx_client().close()
-        self._anonymous.get_httpx_client().close()
-
-    def __enter__(self) -> NmdcService:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- authentication ---------------------------------------------------------------------
 
