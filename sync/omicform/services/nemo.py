@@ -106,10 +106,7 @@ class NemoService(GeneratedClients):
         self, settings: NemoSettings, *, transport: httpx.BaseTransport | None = None
     ) -> None:
         self.settings = settings
-        creds = settings.credentials
-        self._redact = Redactor(
-            creds.secrets() if creds else (), logins=creds.logins() if creds else ()
-        )
+        self._redact = Redactor.of(settings.credentials)
         base = settings.base_url.rstrip("/")
         login_base = settings.login_url.rstrip("/")
         self._errors = ErrorMapper(

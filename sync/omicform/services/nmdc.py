@@ -100,10 +100,7 @@ class NmdcService(GeneratedClients):
         self, settings: NmdcSettings, *, transport: httpx.BaseTransport | None = None
     ) -> None:
         self.settings = settings
-        creds = settings.credentials
-        self._redact = Redactor(
-            creds.secrets() if creds else (), logins=creds.logins() if creds else ()
-        )
+        self._redact = Redactor.of(settings.credentials)
         base = settings.base_url.rstrip("/")
         self._errors = ErrorMapper(
             SERVICE,

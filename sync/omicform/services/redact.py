@@ -17,6 +17,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Iterable
+from typing import Protocol
 from urllib.parse import quote, quote_plus
 
 from omicform.secret_names import SECRET_NAMES as SECRET_NAMES  # re-exported: one list
@@ -79,6 +80,14 @@ def encoded_forms(secret: str, *, login: str | None = None) -> set[str]:
     return {f for f in forms if f}
 
 
+class Credentials(Protocol):
+    """What a service's credentials tell a redactor: their secrets, and the login pairs
+    (id, secret) that HTTP Basic would encode together."""
+
+    def secrets(self) -> Iterable[str]: ...
+    def logins(self) -> Iterable[tuple[str, str]]: ...
+
+
 class Redactor:
     """Replaces every known secret in a text, in any of its encoded forms, with ***.
 
@@ -96,6 +105,13 @@ class Redactor:
             self.add(secret)
         for login, secret in logins:
             self.add(secret, login=login)
+
+    @classmethod
+    def of(cls, credentials: Credentials | None) -> Redactor:
+        """A redactor of a service's credentials (none: nothing to hide yet)."""
+        if credentials is None:
+            return cls()
+        return cls(credentials.secrets(), logins=credentials.logins())
 
     def add(self, secret: str, *, login: str | None = None) -> None:
         """Hides `secret` from now on; `login` is the id it is paired with in HTTP Basic."""
