@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from omicform.connections import Connections
 from omicform.desired.model import DesiredState
@@ -158,3 +158,25 @@ class ApplyContext:
     def progress(self, address: str, message: str) -> None:
         if self.on_progress is not None:
             self.on_progress(address, message)
+
+
+class Addressed(Protocol):
+    @property
+    def address(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=Addressed)
+
+
+class SectionKind(Generic[Item]):
+    """What every kind answers alike: its items are those the loader kept under its section
+    (its `name`), and each item knows its own address."""
+
+    name: str
+
+    def declared(self, desired: DesiredState) -> Sequence[Item]:
+        items: Sequence[Item] = desired.of(self.name)
+        return items
+
+    def address(self, item: Item) -> str:
+        return item.address

@@ -12,7 +12,7 @@ from typing import Any
 
 from omicform.connections import Connections
 from omicform.desired.context import LoadContext
-from omicform.desired.model import DesiredState, IdentifierBatch, Origin, Reference, Template
+from omicform.desired.model import IdentifierBatch, Origin, Reference, Template
 from omicform.desired.references import references_in
 from omicform.desired.sections import error_at, only
 from omicform.desired.yamlfile import LineMap
@@ -24,6 +24,7 @@ from omicform.kinds.base import (
     Outcome,
     PlanContext,
     ReadContext,
+    SectionKind,
     not_dumpable,
     payload_of,
 )
@@ -119,7 +120,7 @@ def _batch(name: str, spec: Any, where: Origin) -> IdentifierBatch:
     return IdentifierBatch(name, schema_class, count, where)
 
 
-class Identifiers:
+class Identifiers(SectionKind[IdentifierBatch]):
     name = NAME
     service = "nmdc"
     service_title = "NMDC"
@@ -129,12 +130,6 @@ class Identifiers:
     def load(self, section: LineMap, ctx: LoadContext) -> None:
         """`NAME: {type: nmdc:CLASS, count: N}` entries."""
         ctx.each(section, _batch)
-
-    def declared(self, desired: DesiredState) -> Sequence[IdentifierBatch]:
-        return desired.of(NAME)
-
-    def address(self, item: IdentifierBatch) -> str:
-        return item.address
 
     def check(self, items: Sequence[IdentifierBatch], ctx: CheckContext) -> None:
         """Checked as the file is loaded (type, count, references)."""

@@ -13,7 +13,7 @@ from omicform.checks.nmdc_metadata import check_database
 from omicform.connections import Connections
 from omicform.desired.context import LoadContext
 from omicform.desired.documents import MetadataDocument, canonical_json, read_metadata, sha256
-from omicform.desired.model import DesiredState, MetadataSubmission, Origin
+from omicform.desired.model import MetadataSubmission, Origin
 from omicform.desired.references import Unresolved, parse_tree, resolver
 from omicform.desired.sections import file_entry
 from omicform.desired.yamlfile import LineMap
@@ -32,6 +32,7 @@ from omicform.kinds.base import (
     Outcome,
     PlanContext,
     ReadContext,
+    SectionKind,
     not_dumpable,
     payload_of,
 )
@@ -95,7 +96,7 @@ class Submitted:
         return cls(resource.key, resource.content_hash, resource.run)
 
 
-class Metadata:
+class Metadata(SectionKind[MetadataSubmission]):
     name = NAME
     service = "nmdc"
     service_title = "NMDC"
@@ -112,12 +113,6 @@ class Metadata:
             return MetadataSubmission(name, path, where)
 
         ctx.each(section, submission)
-
-    def declared(self, desired: DesiredState) -> Sequence[MetadataSubmission]:
-        return desired.of(NAME)
-
-    def address(self, item: MetadataSubmission) -> str:
-        return item.address
 
     def check(self, items: Sequence[MetadataSubmission], ctx: CheckContext) -> None:
         check_documents(items, ctx)

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from omicform.connections import Connections
 from omicform.desired.context import LoadContext
-from omicform.desired.model import DesiredObject, DesiredState, Reference, Template
+from omicform.desired.model import DesiredObject, Reference, Template
 from omicform.desired.references import Unresolved, parse_text, resolver
 from omicform.desired.staging import load_staging
 from omicform.desired.yamlfile import LineMap
@@ -34,6 +34,7 @@ from omicform.kinds.base import (
     Outcome,
     PlanContext,
     ReadContext,
+    SectionKind,
     payload_of,
 )
 from omicform.kinds.identifiers import mint_dependencies
@@ -85,7 +86,7 @@ class Verdict(NamedTuple):
     changes: tuple[FieldChange, ...] = ()
 
 
-class Staging:
+class Staging(SectionKind[DesiredObject]):
     service = "nmdc"
     service_title = "NMDC"
     # A saved plan pins these records: if one changes on the server, the plan is stale.
@@ -108,12 +109,6 @@ class Staging:
             ctx.problems,
             lambda obj: ctx.add(obj, obj.origin),
         )
-
-    def declared(self, desired: DesiredState) -> Sequence[DesiredObject]:
-        return desired.of(self.name)
-
-    def address(self, item: DesiredObject) -> str:
-        return item.address
 
     # -- read ---------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from rich.console import RenderableType
 
 from omicform.connections import Connections
 from omicform.desired.context import LoadContext
-from omicform.desired.model import DesiredState, NemoManifest
+from omicform.desired.model import NemoManifest
 from omicform.desired.yamlfile import LineMap
 from omicform.kinds.base import (
     AdoptContext,
@@ -19,6 +19,7 @@ from omicform.kinds.base import (
     Outcome,
     PlanContext,
     ReadContext,
+    SectionKind,
     not_dumpable,
 )
 from omicform.kinds.nemo_manifests.apply import carry_out_manifest
@@ -36,7 +37,7 @@ from omicform.model.plan import Change, Payload
 from omicform.state.model import ResourceState
 
 
-class NemoManifests:
+class NemoManifests(SectionKind[NemoManifest]):
     name = NAME
     service = "nemo"
     service_title = "NeMO"
@@ -46,12 +47,6 @@ class NemoManifests:
 
     def load(self, section: LineMap, ctx: LoadContext) -> None:
         load_manifests(section, ctx)
-
-    def declared(self, desired: DesiredState) -> Sequence[NemoManifest]:
-        return desired.of(NAME)
-
-    def address(self, item: NemoManifest) -> str:
-        return item.address
 
     def check(self, items: Sequence[NemoManifest], ctx: CheckContext) -> None:
         check_manifests(items, ctx)
