@@ -16,25 +16,7 @@ from typing import Any, TypeVar
 import httpx
 from omicform_nmdc_client import Client
 from omicform_nmdc_client.api.auth import create_token
-from omicform_nmdc_client.api.metadata import submit_metadata_json, validate_metadata_json
-from omicform_nmdc_client.api.pids import mint_ids
-from omicform_nmdc_client.api.runs import get_run
-from omicform_nmdc_client.api.system import get_versions
-from omicform_nmdc_client.models import (
-    GlobusTask,
-    GlobusTaskPage,
-    JgiSamplePage,
-    JgiSequencingProject,
-    JgiSequencingProjectPage,
-    MetadataValidationResult,
-    MintRequest,
-    NmdcDatabase,
-    RunSummary,
-    SchemaClassRef,
-    SubmitAccepted,
-    Token,
-    Versions,
-)
+from omicform_nmdc_client.models import Token
 from omicform_nmdc_client.types import UNSET, Response
 
 from omicform.errors import MissingCredentials, OmicformError, ServiceError, WrongAddress
@@ -48,6 +30,7 @@ from omicform.services.nmdc_staging import (
     LISTERS,
     UPDATERS,
     Collection,
+    Endpoint,
     drop_nulls,
     request_body,
 )
@@ -155,6 +138,10 @@ class NmdcService(GeneratedClients):
 
     def validate_metadata(self, database: Mapping[str, Any]) -> ValidationOutcome:
         """The server's json:validate; needs no credentials."""
+        # Each call a plan may not make imports its generated code when it is first made.
+        from omicform_nmdc_client.api.metadata import validate_metadata_json
+        from omicform_nmdc_client.models import MetadataValidationResult, NmdcDatabase
+
         body = NmdcDatabase.from_dict(dict(database))
         response = self._errors.call(
             "POST",
@@ -170,6 +157,9 @@ class NmdcService(GeneratedClients):
 
     def submit_metadata(self, database: Mapping[str, Any]) -> str:
         """Starts a json:submit and returns its run id. Identical content: AlreadyExists (409)."""
+        from omicform_nmdc_client.api.metadata import submit_metadata_json
+        from omicform_nmdc_client.models import NmdcDatabase, SubmitAccepted
+
         body = NmdcDatabase.from_dict(dict(database))
         response = self._errors.call(
             "POST",
@@ -181,6 +171,9 @@ class NmdcService(GeneratedClients):
 
     def schema_version(self) -> str | None:
         """The nmdc-schema version the server validates with (`GET /version`), if it says."""
+        from omicform_nmdc_client.api.system import get_versions
+        from omicform_nmdc_client.models import Versions
+
         response = self._errors.call(
             "GET", "/version", lambda: get_versions.sync_detailed(client=self._api), lookup=True
         )
@@ -189,6 +182,9 @@ class NmdcService(GeneratedClients):
         return found if isinstance(found, str) else None
 
     def get_run(self, run_id: str) -> RunInfo:
+        from omicform_nmdc_client.api.runs import get_run
+        from omicform_nmdc_client.models import RunSummary
+
         response = self._errors.call(
             "GET",
             f"/runs/{run_id}",
@@ -239,6 +235,9 @@ class NmdcService(GeneratedClients):
         return mint_in_chunks(lambda n: self._mint_once(schema_class, n), how_many, chunk=chunk)
 
     def _mint_once(self, schema_class: str, how_many: int) -> list[str]:
+        from omicform_nmdc_client.api.pids import mint_ids
+        from omicform_nmdc_client.models import MintRequest, SchemaClassRef
+
         body = MintRequest(schema_class=SchemaClassRef(id=schema_class), how_many=how_many)
         response = self._errors.call(
             "POST",
@@ -263,6 +262,7 @@ class NmdcService(GeneratedClients):
     ) -> Iterator[dict[str, Any]]:
         """Every record of `collection` matching `filter`, page by page (lazily)."""
         lister = LISTERS[collection.name]
+        call, answer = lister.call(), lister.answer()
         filter_text = json.dumps(dict(filter), separators=(",", ":")) if filter else UNSET
         projection_text = ",".join(projection) if projection else UNSET
 
@@ -270,7 +270,7 @@ class NmdcService(GeneratedClients):
             response = self._errors.call(
                 "GET",
                 collection.path,
-                lambda: lister(
+                lambda: call(
                     client=self._api,
                     filter_=filter_text,
                     max_page_size=page_size,
@@ -279,7 +279,7 @@ class NmdcService(GeneratedClients):
                 ),
             )
             page = response.parsed
-            if not isinstance(page, (JgiSequencingProjectPage, JgiSamplePage, GlobusTaskPage)):
+            if not isinstance(page, answer):
                 raise _unparsed("GET", collection.path, response.status_code)
             next_token = page.next_page_token if isinstance(page.next_page_token, str) else None
             return _Page([doc.to_dict() for doc in page.resources], next_token)
@@ -288,14 +288,14 @@ class NmdcService(GeneratedClients):
 
     def get_record(self, collection: Collection, key: str) -> dict[str, Any] | None:
         """One record by its natural key, or None. Without a get-one (samples): a filtered list."""
-        getter = GETTERS.get(collection.name)
+        getter: Endpoint | None = GETTERS.get(collection.name)
         if getter is None:
             found = list(self.list_records(collection, filter={collection.key: key}, page_size=2))
             return found[0] if found else None
-        path = f"{collection.path}/{key}"
+        path, call = f"{collection.path}/{key}", getter.call()
         try:
             response = self._errors.call(
-                "GET", path, lambda: getter(key, client=self._api), lookup=True
+                "GET", path, lambda: call(key, client=self._api), lookup=True
             )
         except WrongAddress:
             raise  # a 404 from no such endpoint says nothing about the record
@@ -304,13 +304,15 @@ class NmdcService(GeneratedClients):
                 return None
             raise
         record = response.parsed
-        if not isinstance(record, (JgiSequencingProject, GlobusTask)):
+        if not isinstance(record, getter.answer()):
             raise _unparsed("GET", path, response.status_code)
-        return record.to_dict()
+        answer: dict[str, Any] = record.to_dict()
+        return answer
 
     def create_record(self, collection: Collection, record: Mapping[str, Any]) -> dict[str, Any]:
         """Creates a record; AlreadyExists if its key is taken, OutcomeUnknown if unsure."""
-        model, creator = CREATORS[collection.name]
+        endpoint = CREATORS[collection.name]
+        model, creator = endpoint.answer(), endpoint.call()
         body = request_body(model, collection, record)
         response = self._errors.call(
             "POST",
@@ -332,7 +334,8 @@ class NmdcService(GeneratedClients):
                 f"NMDC has no update for {collection.name}",
                 hint="Create a new object under a new name instead.",
             )
-        model, updater = UPDATERS[collection.name]
+        endpoint = UPDATERS[collection.name]
+        model, updater = endpoint.answer(), endpoint.call()
         body = request_body(model, collection, record)
         key = str(record[collection.key])
         path = f"{collection.path}/{key}"

@@ -10,24 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from omicform_nmdc_client.api.wf_file_staging import (
-    create_globus_task,
-    create_jgi_sample,
-    create_jgi_sequencing_project,
-    get_globus_task,
-    get_jgi_sequencing_project,
-    list_globus_tasks,
-    list_jgi_samples,
-    list_jgi_sequencing_projects,
-    update_globus_task,
-    update_jgi_sample,
-)
-from omicform_nmdc_client.models import GlobusTask, JgiSample, JgiSequencingProject
 from omicform_nmdc_client.types import Response
 
 from omicform.errors import ConfigError
+
+_CALLS = "omicform_nmdc_client.api.wf_file_staging"
+
+
+class Endpoint(NamedTuple):
+    """One generated call, named rather than imported: a run imports only the calls it makes
+    and their models (a plan of samples never imports the create or globus calls)."""
+
+    module: str  # under omicform_nmdc_client.api.wf_file_staging
+    model: str  # what it answers with (and, to create or update, takes): a model's name
+
+    def call(self) -> Callable[..., Response[Any]]:
+        # `__import__`, not importlib.import_module: `python -X importtime` reports it.
+        found: Any = __import__(f"{_CALLS}.{self.module}", fromlist=["sync_detailed"])
+        return found.sync_detailed  # type: ignore[no-any-return]
+
+    def answer(self) -> type[Any]:
+        import omicform_nmdc_client.models as models
+
+        return getattr(models, self.model)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -48,26 +55,23 @@ class Collection:
 
 # The generated client's calls, by collection name (a collection without a get-one call is
 # read through a filtered list; one without an update call cannot be updated).
-LISTERS: dict[str, Callable[..., Response[Any]]] = {
-    "jgi_sequencing_projects": list_jgi_sequencing_projects.sync_detailed,
-    "jgi_samples": list_jgi_samples.sync_detailed,
-    "globus_tasks": list_globus_tasks.sync_detailed,
+LISTERS: dict[str, Endpoint] = {
+    "jgi_sequencing_projects": Endpoint("list_jgi_sequencing_projects", "JgiSequencingProjectPage"),
+    "jgi_samples": Endpoint("list_jgi_samples", "JgiSamplePage"),
+    "globus_tasks": Endpoint("list_globus_tasks", "GlobusTaskPage"),
 }
-GETTERS: dict[str, Callable[..., Response[Any]]] = {
-    "jgi_sequencing_projects": get_jgi_sequencing_project.sync_detailed,
-    "globus_tasks": get_globus_task.sync_detailed,
+GETTERS: dict[str, Endpoint] = {
+    "jgi_sequencing_projects": Endpoint("get_jgi_sequencing_project", "JgiSequencingProject"),
+    "globus_tasks": Endpoint("get_globus_task", "GlobusTask"),
 }
-CREATORS: dict[str, tuple[Any, Callable[..., Response[Any]]]] = {
-    "jgi_sequencing_projects": (
-        JgiSequencingProject,
-        create_jgi_sequencing_project.sync_detailed,
-    ),
-    "jgi_samples": (JgiSample, create_jgi_sample.sync_detailed),
-    "globus_tasks": (GlobusTask, create_globus_task.sync_detailed),
+CREATORS: dict[str, Endpoint] = {
+    "jgi_sequencing_projects": Endpoint("create_jgi_sequencing_project", "JgiSequencingProject"),
+    "jgi_samples": Endpoint("create_jgi_sample", "JgiSample"),
+    "globus_tasks": Endpoint("create_globus_task", "GlobusTask"),
 }
-UPDATERS: dict[str, tuple[Any, Callable[..., Response[Any]]]] = {
-    "jgi_samples": (JgiSample, update_jgi_sample.sync_detailed),
-    "globus_tasks": (GlobusTask, update_globus_task.sync_detailed),
+UPDATERS: dict[str, Endpoint] = {
+    "jgi_samples": Endpoint("update_jgi_sample", "JgiSample"),
+    "globus_tasks": Endpoint("update_globus_task", "GlobusTask"),
 }
 
 
