@@ -29,6 +29,14 @@ def real_nmdc(pytestconfig: pytest.Config) -> Iterator[RealNmdc]:
         yield server
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """omicform's parse cache lives in the user's cache folder: the suite keeps its own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+        yield
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "call" and "realnmdc" in report.keywords:
         _real_results[report.outcome] = _real_results.get(report.outcome, 0) + 1

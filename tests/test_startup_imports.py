@@ -64,6 +64,30 @@ def test_a_plan_without_nemo_never_imports_its_client_nor_its_kind(
     assert not under(modules, "vcr") and "omicform.services.recording" not in modules
 
 
+def test_a_plan_imports_only_the_generated_calls_it_makes(
+    tmp_path: Path, omicform_sandbox: Sandbox
+) -> None:
+    config(tmp_path, manifests=0)
+    modules = imported_by("plan", cwd=tmp_path, env=omicform_sandbox.env)
+    calls = under(modules, "omicform_nmdc_client.api") - {
+        "omicform_nmdc_client.api.auth.create_token"
+    }
+    assert "omicform_nmdc_client.api.wf_file_staging.list_jgi_samples" in calls  # it read
+    for writes in ("create_", "update_", "submit_", "mint_"):
+        assert not [c for c in calls if c.rsplit(".", 1)[1].startswith(writes)], writes
+
+
+def test_a_plan_run_again_on_unchanged_files_imports_no_yaml_parser(
+    tmp_path: Path, omicform_sandbox: Sandbox
+) -> None:
+    config(tmp_path, manifests=0)
+    env = {**omicform_sandbox.env, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = imported_by("plan", cwd=tmp_path, env=env)
+    again = imported_by("plan", cwd=tmp_path, env=env)
+    assert "yaml" in first and "omicform.desired.yaml_parser" in first
+    assert not under(again, "yaml") and "omicform.desired.yaml_parser" not in again
+
+
 def test_a_plan_with_a_manifest_imports_nemo(tmp_path: Path, omicform_sandbox: Sandbox) -> None:
     config(tmp_path, samples=0, tasks=0, manifests=1)
     modules = imported_by("plan", cwd=tmp_path, env=omicform_sandbox.env)

@@ -7,7 +7,8 @@ pull request could commit a crafted entry there. An entry holds only what the st
 loader produced (plain values and `LineMap`s with their lines) as tagged JSON, so reading
 one runs no code; a damaged or foreign entry is ignored. Only an entry that parsed without
 error is stored, so every error is still the parser's. `OMICFORM_PARSE_CACHE=off` turns
-it off; small files (under MIN_BYTES) are parsed every time.
+it off. Small files are cached too: reading one back is cheaper than importing the parser
+and PyYAML, which a plan run again on unchanged files then never does.
 """
 
 from __future__ import annotations
@@ -18,14 +19,12 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from omicform import __version__
 
-MIN_BYTES = 64 * 1024
 _MAP, _LIST, _TIME, _DATE, _BYTES = "m", "l", "t", "d", "b"
 
 
@@ -43,7 +42,10 @@ def cache_folder() -> Path | None:
 def _code_stamp() -> str:
     """Changes whenever the parser's code does (an editable install keeps its version)."""
     here = Path(__file__).parent
-    stamps = [(here / name).stat().st_mtime_ns for name in ("yamlfile.py", "parse_cache.py")]
+    stamps = [
+        (here / name).stat().st_mtime_ns
+        for name in ("yamlfile.py", "yaml_parser.py", "parse_cache.py")
+    ]
     return hashlib.sha256(repr(stamps).encode()).hexdigest()[:12]
 
 
@@ -53,7 +55,7 @@ def cached(raw: bytes, parse: Callable[[], Any], make_map: Callable[[int], Any])
     `make_map(line)` returns an empty LineMap (passed in: this module sits below yamlfile).
     """
     folder = cache_folder()
-    if folder is None or len(raw) < MIN_BYTES:
+    if folder is None:
         return parse()
     entry = folder / (hashlib.sha256(raw).hexdigest() + ".json")
     try:
@@ -68,6 +70,8 @@ def cached(raw: bytes, parse: Callable[[], Any], make_map: Callable[[int], Any])
 
 
 def _store(entry: Path, text: str) -> None:
+    import tempfile  # only when an entry is written: a plan of cached files writes none
+
     entry.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=entry.parent)
     try:
