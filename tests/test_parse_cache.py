@@ -59,3 +59,35 @@ def test_errors_are_never_cached_and_still_name_the_line(tmp_path: Path, cache_h
             load_yaml(path)
         assert caught.value.line == 12003 and caught.value.field == "f000001"
     assert not list(cache_home.rglob("*.json"))
+
+
+def test_a_small_file_is_cached_too_lines_included(tmp_path: Path, cache_home: Path) -> None:
+    path = tmp_path / "small.yaml"
+    path.write_text("omicform: 1\nsamples:\n  a:\n    size: 1\n")
+    fresh = load_yaml(path)
+    assert len(list(cache_home.rglob("*.json"))) == 1
+    again = load_yaml(path)
+    _same(fresh, again)
+    assert again["samples"]["a"].line_of("size") == 4
+
+
+def test_the_cache_can_be_turned_off(
+    tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OMICFORM_PARSE_CACHE", "off")
+    load_yaml(_big(tmp_path / "a.yaml"))
+    assert not cache_home.exists()
+
+
+def test_without_a_home_folder_files_are_parsed_every_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("XDG_CACHE_HOME")
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", no_home)
+    path = tmp_path / "small.yaml"
+    path.write_text("omicform: 1\n")
+    assert load_yaml(path) == {"omicform": 1}

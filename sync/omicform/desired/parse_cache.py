@@ -35,7 +35,12 @@ class _Unsupported(Exception):
 def cache_folder() -> Path | None:
     if os.environ.get("OMICFORM_PARSE_CACHE", "").lower() in ("off", "0", "no", "false"):
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no HOME and no passwd entry (a bare container): no cache
+            return None
     return Path(base) / "omicform" / f"yaml-{__version__}-{_code_stamp()}"
 
 
