@@ -155,6 +155,7 @@ def _server(app: Any) -> uvicorn.Server:
         proxy_headers=False,  # it listens on 127.0.0.1, behind no proxy
         timeout_graceful_shutdown=3,
         http=SandboxH11Protocol,  # uvicorn's h11, each answer in one write (protocol.py)
+        loop="omicform.sandbox.loop:new_event_loop",  # timers fire when due (loop.py)
     )
     # After the Config: it (re)configures uvicorn's loggers.
     logger = logging.getLogger("uvicorn.error")
