@@ -164,3 +164,20 @@ def test_a_failed_fsync_before_a_request_stops_the_request(
         recorder.put(ResourceState("k.a", "k", "a"))
         with pytest.raises(StateWriteFailed):
             recorder.settle()
+
+
+def test_changes_finishing_close_together_share_an_fsync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal_syncs: list[int] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".journal"):
+            journal_syncs.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    _, result = run(tmp_path, [create(f"c{i}") for i in range(40)], monkeypatch, 4)
+    assert result.complete
+    assert len(journal_syncs) <= 20  # one per change before: 40
