@@ -15,29 +15,28 @@ from __future__ import annotations
 import heapq
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from omicform.connections import Connections
+from omicform.engine.executor_brakes import (
+    SERVICES,
+    Interrupted,
+    brakes_on_transports,
+    stoppable_sleep,
+)
+from omicform.engine.executor_sync import DurabilityThread, Unsynced
 from omicform.engine.moves import carry_out_move
 from omicform.engine.recorder import StateRecorder
 from omicform.engine.registry import kind_named
 from omicform.errors import OmicformError, OutcomeUnknown
 from omicform.kinds.base import ApplyContext, Outcome
 from omicform.model.plan import WRITES_REMOTE, Action, Change, Plan
-from omicform.services.ratelimit import RateLimiter
-from omicform.services.transport import ServiceTransport
 from omicform.state.backends import StateBackend
 from omicform.state.model import State
 
 RESULTS = ("done", "failed", "unknown", "skipped")
 NOT_STARTED = "not started"  # an outcome for a change the interrupt caught before it began
-SERVICES = ("nmdc", "nemo")
-
-
-class Interrupted(Exception):
-    """Raised in a worker whose retry or rate-limit sleep was cut short by the stop event."""
 
 
 @dataclass(frozen=True)
@@ -95,12 +94,12 @@ def apply_plan(
         wait_timeout=options.wait_timeout,
         poll_interval=options.poll_interval,
         on_progress=on_progress,
-        sleep=_stoppable_sleep(stop, raises=False),
+        sleep=stoppable_sleep(stop, raises=False),
         stop=stop,
     )
-    scheduler = _Scheduler(plan, ctx, options.parallelism, stop, on_outcome)
+    scheduler = _Scheduler(plan, ctx, recorder, options.parallelism, stop, on_outcome)
     try:
-        with _brakes_on_transports(plan, connections, stop):
+        with brakes_on_transports(plan, connections, stop, recorder.settle):
             scheduler.run()
     finally:
         recorder.checkpoint()
@@ -128,11 +127,13 @@ class _Scheduler:
         self,
         plan: Plan,
         ctx: ApplyContext,
+        recorder: StateRecorder,
         parallelism: int,
         stop: threading.Event,
         on_outcome: Callable[[Outcome], None] | None,
     ) -> None:
         self.ctx = ctx
+        self.recorder = recorder  # ctx's, with what only the scheduler uses (durability)
         self.slots = max(1, parallelism)
         self.stop = stop
         self.on_outcome = on_outcome
@@ -157,7 +158,10 @@ class _Scheduler:
         # The service whose slots a change takes; None: it runs here, on the calling thread.
         self.lanes = [_lane(c) for c in self.changes]
         self.waiting: list[int] = []
-        self.dependents: dict[str, list[int]] = {}
+        self.dependents: dict[str, list[int]] = {}  # written here only: read without the lock
+        self.durability = DurabilityThread(
+            self.lock, recorder.wait_durable, self._finish, self._crashed
+        )
         with self.lock:
             for i, needs in enumerate(self.needs):
                 self.waiting.append(len(set(needs)))
@@ -173,6 +177,7 @@ class _Scheduler:
             for lane, count in remote.items()
             for n in range(min(self.slots, count))
         ]
+        self.durability.start()
         for worker in workers:
             worker.start()
         try:
@@ -183,6 +188,7 @@ class _Scheduler:
                 self.work.notify_all()
             for worker in workers:
                 worker.join()  # the changes in flight finish and are recorded
+            self.durability.close()
         self._report()
         if self.crash is not None:
             raise self.crash
@@ -200,7 +206,7 @@ class _Scheduler:
     def _work(self, lane: str) -> None:
         """A worker of `lane`: takes the first ready change while there is no stop."""
         queue = self.remote[lane]
-        with self.lock:
+        with self.recorder.deferring(), self.lock:
             while True:
                 if self.halt or self.stop.is_set() or self.crash is not None:
                     self.wake.notify()  # the calling thread may be waiting for this
@@ -213,17 +219,48 @@ class _Scheduler:
                 self.running += 1
                 self.lock.release()
                 outcome: Outcome | None = None
+                unsynced: Unsynced | None = None
                 try:
-                    outcome = _carry_out(self.changes[i], self.ctx)
+                    outcome, unsynced = self._attempt(i)
                 except BaseException as exc:  # a bug: stop everything, raise it on return
                     self.crash = self.crash or exc
                 finally:
+                    self.recorder.take_pending()  # after a crash: the checkpoint saves it
                     self.lock.acquire()
-                self.running -= 1
-                if outcome is not None:
-                    self._record(outcome)
-                if self.reports or not self.running or self.crash is not None:
-                    self.wake.notify()  # only then has the calling thread anything to do
+                if unsynced is not None:
+                    self.durability.hand(unsynced)  # still running until it is durable
+                else:
+                    self._finish(outcome)
+
+    def _attempt(self, i: int) -> tuple[Outcome | None, Unsynced | None]:
+        """On a worker: the change's outcome, or what it wrote that is not yet durable.
+
+        The fsync is left to the durability thread unless a dependent could be waiting for
+        this outcome: then the worker waits for it, so that the dependent is ready before
+        the worker takes its next change, in plan order as always."""
+        change, recorder = self.changes[i], self.recorder
+        outcome = _carry_out(change, self.ctx)
+        ticket = recorder.take_pending()
+        if ticket is None:
+            return outcome, None
+        if not self.dependents.get(change.address):
+            return None, Unsynced(ticket, change, outcome)
+        try:
+            recorder.wait_durable(ticket)
+        except OmicformError as exc:  # as if the kind's own `put` had raised it
+            return Outcome(change.address, change.action, "failed", str(exc)), None
+        return outcome, None
+
+    def _finish(self, outcome: Outcome | None) -> None:
+        """A worker's change is over (under the lock); None: it crashed."""
+        self.running -= 1
+        if outcome is not None:
+            self._record(outcome)
+        if self.reports or not self.running or self.crash is not None:
+            self.wake.notify()  # only then has the calling thread anything to do
+
+    def _crashed(self, exc: BaseException) -> None:
+        self.crash = self.crash or exc
 
     def _here(self) -> None:
         """The calling thread: doomed and local changes in plan order, and the reports."""
@@ -342,44 +379,3 @@ def _carry_out(change: Change, ctx: ApplyContext) -> Outcome:
             "unknown",
             "interrupted while waiting to retry a request; the next plan reads it back",
         )
-
-
-def _stoppable_sleep(stop: threading.Event, *, raises: bool) -> Callable[[float], None]:
-    def sleep(seconds: float) -> None:
-        if stop.wait(max(0.0, seconds)) and raises:
-            raise Interrupted
-
-    return sleep
-
-
-@contextmanager
-def _brakes_on_transports(
-    plan: Plan, connections: Connections, stop: threading.Event
-) -> Iterator[None]:
-    """For the apply's duration, the transports' retry and rate-limit sleeps end (raising)
-    on a stop.
-
-    Only services the plan sends to are opened (they would be opened anyway); one that cannot
-    be opened (no credentials) is left alone, as no request can go through it either.
-    """
-    saved: list[tuple[ServiceTransport | RateLimiter, Callable[[float], None]]] = []
-    used = {c.service for c in plan.changes if c.action in WRITES_REMOTE or c.action == "wait"}
-    for name in SERVICES:
-        if name not in used:
-            continue
-        try:
-            service = connections.nmdc if name == "nmdc" else connections.nemo
-        except OmicformError:
-            continue
-        transports = [service.transport, getattr(service, "login_transport", service.transport)]
-        waits: list[ServiceTransport | RateLimiter] = []
-        for transport in dict.fromkeys(transports):
-            waits += [transport, transport.limiter]
-        for holder in dict.fromkeys(waits):
-            saved.append((holder, holder.sleep))
-            holder.sleep = _stoppable_sleep(stop, raises=True)
-    try:
-        yield
-    finally:
-        for holder, sleep in saved:
-            holder.sleep = sleep

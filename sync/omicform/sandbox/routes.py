@@ -36,8 +36,20 @@ class RouteTable:
 
     def __init__(self, templates: Iterable[str]) -> None:
         self._patterns = [(_compile(t), t) for t in templates]
+        # Every request is named; the same paths come again and again (a create's collection
+        # path), so each is matched against the templates once. Bounded: ids make paths vary.
+        self._known: dict[str, str] = {}
 
     def template(self, path: str) -> str:
+        known = self._known.get(path)
+        if known is None:
+            known = self._match(path)
+            if len(self._known) >= 4096:
+                self._known.clear()
+            self._known[path] = known
+        return known
+
+    def _match(self, path: str) -> str:
         for pattern, template in self._patterns:
             if pattern.match(path):
                 return template

@@ -30,6 +30,7 @@ from omicform.sandbox.options import (
     SandboxOptions,
     parse_latency,
 )
+from omicform.sandbox.protocol import SandboxH11Protocol
 from omicform.sandbox.routes import NEMO_API_PREFIX, NEMO_LOGIN_PREFIX, NMDC_PREFIX
 from omicform.sandbox.seed import load_seed
 from omicform.sandbox.state import SandboxState
@@ -153,6 +154,8 @@ def _server(app: Any) -> uvicorn.Server:
         access_log=False,  # the sandbox writes its own (access_log.py), where it was told
         proxy_headers=False,  # it listens on 127.0.0.1, behind no proxy
         timeout_graceful_shutdown=3,
+        http=SandboxH11Protocol,  # uvicorn's h11, each answer in one write (protocol.py)
+        loop="omicform.sandbox.loop:new_event_loop",  # timers fire when due (loop.py)
     )
     # After the Config: it (re)configures uvicorn's loggers.
     logger = logging.getLogger("uvicorn.error")

@@ -72,8 +72,13 @@ class ServiceTransport(httpx.BaseTransport):
         self.sleep = sleep
         self.log = log or RequestLog(service)
         self.requests_sent = 0  # every attempt that left, retries included (benchmarks read it)
+        # Called before a request goes out, on the sending thread: the apply makes the
+        # journal lines of the change being carried out durable first (write-ahead).
+        self.before_send: Callable[[], None] | None = None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self.before_send is not None:
+            self.before_send()
         repeatable = self.safety.is_repeatable(request)
         attempt = 1
         while True:

@@ -29,7 +29,10 @@ NOT_FOUND = {"detail": "Not found"}
 
 
 def _kind(request: Request) -> Kind:
-    return KINDS[request.url.path.split("/wf_file_staging/", 1)[1].split("/", 1)[0]]
+    # The scope's path, not `request.url` (which builds and parses a whole URL): the kind's
+    # segment is a literal of the matched route, the same in both.
+    path: str = request.scope["path"]
+    return KINDS[path.split("/wf_file_staging/", 1)[1].split("/", 1)[0]]
 
 
 def _path_key(request: Request) -> str:
