@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -36,6 +37,8 @@ from omicform.state import (
 )
 from omicform.state.lock import HolderAlive, StateLock, StateLocked
 from omicform.state.postgres import (
+    _SCHEMA,
+    _SCHEMA_KEY,
     SCHEMA_VERSION,
     PostgresState,
     StateConflict,
@@ -152,6 +155,52 @@ def test_the_schema_is_created_on_first_use_with_its_version(pg_url: str) -> Non
         conn.execute("UPDATE omicform_schema SET version = %s", (SCHEMA_VERSION + 1,))
     with pytest.raises(ConfigError, match=f"version {SCHEMA_VERSION + 1}"):
         PostgresState(pg_url).load()
+
+
+def test_a_first_use_waiting_on_anothers_creation_uses_the_tables_it_made(pg_url: str) -> None:
+    # Two first uses at once (two applies on a fresh database): the second waits on the
+    # schema lock while the first creates the tables, then must see them. PostgreSQL keeps a
+    # session's "no such table" answer until the session next takes a table lock, so a check
+    # by name alone (to_regclass) said "absent" again, and CREATE TABLE failed: "relation
+    # omicform_schema already exists".
+    late = PostgresState(pg_url).connect(settings=())  # creates the tables: drop them again
+    late.execute("DROP TABLE omicform_locks, omicform_resources, omicform_state, omicform_schema")
+    late.execute("SELECT to_regclass('omicform_schema')")  # the session now knows "absent"
+    with psycopg.connect(pg_url) as first:
+        first.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_KEY,))
+        for statement in _SCHEMA:
+            first.execute(statement)
+        first.execute("INSERT INTO omicform_schema (version) VALUES (%s)", (SCHEMA_VERSION,))
+        waiting: list[BaseException | None] = []
+        second = threading.Thread(target=_ensure_schema_into, args=(pg_url, late, waiting))
+        second.start()
+        _until_waiting_on_a_lock(pg_url, late.info.backend_pid)
+        first.commit()
+    second.join(timeout=30)
+    late.close()
+    assert waiting == [None]
+
+
+def _ensure_schema_into(
+    url: str, conn: psycopg.Connection, out: list[BaseException | None]
+) -> None:
+    try:
+        PostgresState(url)._ensure_schema(conn)
+        out.append(None)
+    except BaseException as exc:  # reported by the test's assertion
+        out.append(exc)
+
+
+def _until_waiting_on_a_lock(url: str, pid: int) -> None:
+    with psycopg.connect(url, autocommit=True) as watcher:
+        for _ in range(300):
+            row = watcher.execute(
+                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", (pid,)
+            ).fetchone()
+            if row is not None and row[0] == "Lock":
+                return
+            time.sleep(0.01)
+    raise AssertionError("the second first use never waited on the schema lock")
 
 
 WRITER = """

@@ -387,8 +387,18 @@ class PostgresState:
         return force_unlock(self, force=force)
 
 
+# Whether the table is there, read from the catalog as a query (a fresh snapshot per
+# statement) rather than by name lookup: a session keeps a name's "no such table" until it
+# next locks a table, so after waiting on _SCHEMA_KEY while another first use created the
+# tables, `to_regclass` still said absent and CREATE TABLE failed ("already exists").
+_SCHEMA_EXISTS = (
+    "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c "
+    "WHERE c.relname = 'omicform_schema' AND pg_catalog.pg_table_is_visible(c.oid))"
+)
+
+
 def _schema_version(conn: Conn) -> int | None:
-    row = conn.execute("SELECT to_regclass('omicform_schema') IS NOT NULL").fetchone()
+    row = conn.execute(_SCHEMA_EXISTS).fetchone()
     if row is None or not row[0]:
         return None
     found = conn.execute("SELECT version FROM omicform_schema").fetchone()
