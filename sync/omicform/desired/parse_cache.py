@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -44,8 +45,10 @@ def cache_folder() -> Path | None:
     return Path(base) / "omicform" / f"yaml-{__version__}-{_code_stamp()}"
 
 
+@functools.cache
 def _code_stamp() -> str:
-    """Changes whenever the parser's code does (an editable install keeps its version)."""
+    """Changes whenever the parser's code does (an editable install keeps its version).
+    Once per process: the loaded code does not change under it, and every file asks."""
     here = Path(__file__).parent
     stamps = [
         (here / name).stat().st_mtime_ns
