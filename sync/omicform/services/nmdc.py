@@ -24,6 +24,7 @@ from omicform.services.auth import BearerAuth, IssuedToken
 from omicform.services.generated import GeneratedClients, generated_client
 from omicform.services.http import ErrorMapper, build_transport
 from omicform.services.minting import MINT_CHUNK, mint_in_chunks
+from omicform.services.nmdc_pages import Page, PageReader
 from omicform.services.nmdc_staging import (
     CREATORS,
     GETTERS,
@@ -32,6 +33,7 @@ from omicform.services.nmdc_staging import (
     Collection,
     Endpoint,
     drop_nulls,
+    models,
     request_body,
 )
 from omicform.services.nmdc_token import token_expiry, token_request
@@ -68,12 +70,6 @@ class RunInfo:
     @property
     def finished(self) -> bool:
         return self.status in ("COMPLETE", "FAIL")
-
-
-@dataclass(frozen=True)
-class _Page:
-    items: Sequence[dict[str, Any]]
-    next_token: str | None
 
 
 class NmdcService(GeneratedClients):
@@ -262,27 +258,24 @@ class NmdcService(GeneratedClients):
     ) -> Iterator[dict[str, Any]]:
         """Every record of `collection` matching `filter`, page by page (lazily)."""
         lister = LISTERS[collection.name]
-        call, answer = lister.call(), lister.answer()
+        # The request as the generated call builds it; the answer read without its models.
+        request, reader = lister.request(), PageReader(getattr(models(), lister.record))
         filter_text = json.dumps(dict(filter), separators=(",", ":")) if filter else UNSET
         projection_text = ",".join(projection) if projection else UNSET
+        http = self._api.get_httpx_client()
 
-        def fetch(token: str | None) -> _Page:
-            response = self._errors.call(
-                "GET",
-                collection.path,
-                lambda: call(
-                    client=self._api,
-                    filter_=filter_text,
-                    max_page_size=page_size,
-                    page_token=token if token else UNSET,
-                    projection=projection_text,
-                ),
+        def fetch(token: str | None) -> Page:
+            kwargs = request(
+                filter_=filter_text,
+                max_page_size=page_size,
+                page_token=token if token else UNSET,
+                projection=projection_text,
             )
-            page = response.parsed
-            if not isinstance(page, answer):
-                raise _unparsed("GET", collection.path, response.status_code)
-            next_token = page.next_page_token if isinstance(page.next_page_token, str) else None
-            return _Page([doc.to_dict() for doc in page.resources], next_token)
+            response = self._errors.call("GET", collection.path, lambda: http.request(**kwargs))
+            page = reader.read(response.content)
+            if page is None:  # off the spec: the error the generated models gave for it
+                raise self._errors.unreadable("GET", collection.path, ok=(200,))
+            return page
 
         return follow_page_tokens(fetch)
 
