@@ -24,7 +24,7 @@ from omicform.services.auth import BearerAuth, IssuedToken
 from omicform.services.generated import GeneratedClients, generated_client
 from omicform.services.http import ErrorMapper, build_transport
 from omicform.services.minting import MINT_CHUNK, mint_in_chunks
-from omicform.services.nmdc_pages import Page, PageReader
+from omicform.services.nmdc_pages import Page, PageReader, next_token_at_end
 from omicform.services.nmdc_staging import (
     CREATORS,
     GETTERS,
@@ -41,6 +41,7 @@ from omicform.services.pagination import follow_page_tokens
 from omicform.services.redact import Redactor
 from omicform.services.settings import NMDC_URL_SETTING, NmdcSettings, Secret
 from omicform.services.transport import RequestSafety
+from omicform.services.wire import SENT
 
 __all__ = ["Collection", "NmdcService", "RunInfo", "ValidationOutcome"]
 
@@ -264,20 +265,25 @@ class NmdcService(GeneratedClients):
         projection_text = ",".join(projection) if projection else UNSET
         http = self._api.get_httpx_client()
 
-        def fetch(token: str | None) -> Page:
+        def send(token: str | None, sent: Callable[[], None] | None) -> httpx.Response:
             kwargs = request(
                 filter_=filter_text,
                 max_page_size=page_size,
                 page_token=token if token else UNSET,
                 projection=projection_text,
             )
-            response = self._errors.call("GET", collection.path, lambda: http.request(**kwargs))
+            if sent is not None:  # the wire calls it once the request has left (wire.SENT)
+                kwargs["extensions"] = {SENT: sent}
+            return self._errors.call("GET", collection.path, lambda: http.request(**kwargs))
+
+        def read(response: httpx.Response) -> Page:
             page = reader.read(response.content)
             if page is None:  # off the spec: the error the generated models gave for it
+                self._errors.remember(response)  # the request it names (another thread's)
                 raise self._errors.unreadable("GET", collection.path, ok=(200,))
             return page
 
-        return follow_page_tokens(fetch)
+        return follow_page_tokens(send, next_token_at_end, read)
 
     def get_record(self, collection: Collection, key: str) -> dict[str, Any] | None:
         """One record by its natural key, or None. Without a get-one (samples): a filtered list."""

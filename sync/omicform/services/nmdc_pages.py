@@ -18,12 +18,36 @@ stays as it was. The request is still built by the generated code (`Endpoint.req
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import attrs
+import httpx
 
 MAX_LAYOUTS = 64  # distinct key orders remembered; a page usually has one
+TAIL = 512  # bytes at the end of an answer searched for its next_page_token
+
+# The answer's last member, when it is `"next_page_token": "<text without " or \>"`: the
+# quotes around the key and the value follow a `{`, `,`, `:` or blank, so none is escaped,
+# and the value's closing quote is followed only by the `}` that closes the answer. In any
+# well-formed JSON object that ends so, that is the object's own next_page_token (the last
+# one, if repeated: the one json.loads keeps).
+_TOKEN_AT_END = re.compile(rb'[{,]\s*"next_page_token"\s*:\s*"([^"\\]*)"\s*}\s*\Z')
+
+
+def next_token_at_end(response: httpx.Response) -> str | None:
+    """The page's next_page_token, found without parsing the page, when its answer ends
+    with it (as nmdc-runtime's and the sandbox's do); None when it does not say so there.
+    `PageReader.read` then finds the same token, or refuses the page."""
+    content = response.content
+    found = _TOKEN_AT_END.search(content, max(0, len(content) - TAIL))
+    if found is None:
+        return None
+    try:
+        return found.group(1).decode("utf-8") or None
+    except UnicodeDecodeError:
+        return None
 
 
 @dataclass(frozen=True)
