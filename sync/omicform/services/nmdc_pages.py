@@ -8,8 +8,9 @@ That round trip checks nothing a list needs: every field of a listed record is o
 record as sent, with its keys put in the model's order.
 
 This reads the same things the round trip relied on, and refuses what it refused: the
-answer must be a JSON object whose `resources` is a list of JSON objects; a
-`next_page_token` that is not text means there is no next page. Keys come out in the
+answer must be a JSON object whose `resources` is a list of JSON objects (the models also
+took an empty object for an empty list; this does not); a `next_page_token` that is not
+text means there is no next page. Keys come out in the
 order `to_dict` gives them (fields the model does not know first, then the model's own in
 its order), so what a caller sees (`omicform adopt --dump` writes the keys in this order)
 stays as it was. The request is still built by the generated code (`Endpoint.request`).
