@@ -15,7 +15,6 @@ from omicform.cli.common import (
     cassette,
     cassette_options,
     config_option,
-    console,
     detail_option,
     handles_errors,
     refreshing,
@@ -23,8 +22,10 @@ from omicform.cli.common import (
     state_option,
     verbose_option,
     workspace,
+    write,
 )
 from omicform.cli.formats import append_step_summary, format_options, print_plan
+from omicform.model.styled import Styled
 
 if TYPE_CHECKING:
     from omicform.connections import Connections
@@ -115,7 +116,7 @@ def plan_command(
     notes = [" ".join(no_state.split())] if no_state else []
     print_plan(plan, output_format, full=full, notes=notes)
     if out is not None and output_format == "text":
-        console().print(f"\nSaved the plan to {out}. Apply it with: omicform apply {out}")
+        write(Styled(f"\nSaved the plan to {out}. Apply it with: omicform apply {out}"))
     append_step_summary(plan, notes=notes)
     if detailed_exitcode and plan.has_changes:
         sys.exit(EXIT_CHANGES)
