@@ -126,8 +126,6 @@ def plan_command(
 def with_schema_check(plan: Plan, desired: DesiredState, connections: Connections) -> Plan:
     """The plan, warning when NMDC validates with another nmdc-schema than omicform's
     (never failing: an unreadable /version says nothing)."""
-    from importlib.metadata import PackageNotFoundError
-
     from omicform.engine.registry import KINDS
     from omicform.errors import OmicformError
 
@@ -138,7 +136,7 @@ def with_schema_check(plan: Plan, desired: DesiredState, connections: Connection
     try:
         ours = version("nmdc-schema")
         theirs = connections.nmdc.schema_version()
-    except (OmicformError, PackageNotFoundError):
+    except (OmicformError, ModuleNotFoundError):  # importlib.metadata's PackageNotFoundError
         return plan
     if theirs is None or theirs == ours:
         return plan
@@ -151,8 +149,8 @@ def with_schema_check(plan: Plan, desired: DesiredState, connections: Connection
 
 
 def version(distribution: str) -> str:
-    """The installed version of `distribution`; importlib.metadata is imported when a plan
-    asks, not with this module (which `plan --help` imports)."""
-    from importlib.metadata import version as installed
+    """The installed version of `distribution`, whose import package is its name with "_"
+    for "-" (nmdc-schema: nmdc_schema); read beside the package (omicform/installed.py)."""
+    from omicform.installed import installed_version
 
-    return installed(distribution)
+    return installed_version(distribution, distribution.replace("-", "_"))
