@@ -17,6 +17,8 @@ from omicform.errors import ConfigError
 
 @dataclass
 class LoadContext:
+    """What a kind's loader is handed for one section of one file, and collects into."""
+
     section: str  # the kind's name: its section, and the first part of its addresses
     file: str
     base: Path  # the folder the file's relative file names are read from

@@ -21,6 +21,8 @@ FieldType = Literal["str", "int", "datetime"]
 
 @dataclass(frozen=True)
 class FieldSpec:
+    """One declared field's type, and whether it must be given and may be null."""
+
     type: FieldType
     required: bool
     nullable: bool = False

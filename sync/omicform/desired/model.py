@@ -147,6 +147,8 @@ class NemoManifest:
 
 @dataclass(frozen=True)
 class NmdcServiceConfig:
+    """`services.nmdc`: where NMDC is, and the environment variables its credentials are in."""
+
     url: str | None = None
     client_id_env: str = "NMDC_CLIENT_ID"
     client_secret_env: str = "NMDC_CLIENT_SECRET"
@@ -157,6 +159,8 @@ class NmdcServiceConfig:
 
 @dataclass(frozen=True)
 class NemoServiceConfig:
+    """`services.nemo`: where NeMO is, and the environment variables its credentials are in."""
+
     url: str | None = None
     login_url: str | None = None
     username_env: str = "NEMO_USERNAME"
@@ -166,6 +170,8 @@ class NemoServiceConfig:
 
 @dataclass(frozen=True)
 class ServiceConfig:
+    """`services:`: both services' settings as the file gives them."""
+
     nmdc: NmdcServiceConfig = field(default_factory=NmdcServiceConfig)
     nemo: NemoServiceConfig = field(default_factory=NemoServiceConfig)
 
@@ -180,6 +186,8 @@ class StateSettings:
 
 @dataclass(frozen=True)
 class DesiredState:
+    """Everything the desired-state files declare, as loaded and checked."""
+
     files: tuple[Path, ...]
     services: ServiceConfig = field(default_factory=ServiceConfig)
     state: StateSettings | None = None  # None: the state file beside the config

@@ -22,6 +22,8 @@ class Row(NamedTuple):  # a tuple: a 100,000-row table makes 100,000 of them
 
 @dataclass(frozen=True)
 class Header:
+    """A table's header line: its column names, and whether any cell may hold a reference."""
+
     line: int
     names: list[str]
     templated: bool  # some cell may hold a `${...}` reference: "${" is in the file

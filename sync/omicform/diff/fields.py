@@ -11,6 +11,8 @@ from omicform.diff.normalize import normalize, same_datetime_text
 
 @dataclass(frozen=True)
 class FieldDiff:
+    """One field whose declared value differs from the remote one."""
+
     name: str
     before: Any
     after: Any

@@ -54,12 +54,16 @@ NMDC_SAFETY = RequestSafety(
 
 @dataclass(frozen=True)
 class ValidationOutcome:
+    """NMDC's json:validate verdict: errors by collection."""
+
     ok: bool
     errors: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class RunInfo:
+    """A workflow run NMDC reports for a submission."""
+
     id: str
     status: str  # REQUESTED, STARTED, FAIL or COMPLETE
     started_at: str | None = None
@@ -72,6 +76,8 @@ class RunInfo:
 
 @dataclass(frozen=True)
 class _Page:
+    """One page of an NMDC list, and the token of the next."""
+
     items: Sequence[dict[str, Any]]
     next_token: str | None
 
