@@ -6,6 +6,7 @@ made by its own constructor, and a plan that asks each kind itself, past the reg
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,6 +19,7 @@ from test_fast_paths import HEADER, row, workspace
 from omicform.desired.model import DesiredObject, Origin
 from omicform.desired.problems import Problems
 from omicform.desired.staging import NO_DEFAULTS, Entry, Tables, _object, _quick
+from omicform.desired.tables import Header, Row, read_table
 from omicform.diff.fields import projected
 from omicform.engine.desired import load_desired
 from omicform.engine.planner import make_plan
@@ -179,3 +181,26 @@ def test_an_existing_record_is_adopted_once_then_unchanged(tmp_path: Path) -> No
         Action.NO_OP,
         "exists on the server already; adopted into state",
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\tb\tc\n1\t2\t3\n",
+        "a\tb\ta\n1\t2\t3\n",  # a repeated column: its first place, its last cell
+        "b\ta\n\t2\n",  # a blank cell
+        'a,b\n"1,2",3\n',
+    ],
+)
+def test_a_rows_cells_are_in_the_order_and_with_the_values_dict_zip_gives(
+    tmp_path: Path, text: str
+) -> None:
+    path = tmp_path / ("t.csv" if "," in text else "t.tsv")
+    path.write_text(text)
+    items = list(read_table(path, Origin("omicform.yaml", 1)))
+    header = next(i for i in items if isinstance(i, Header))
+    expected = [
+        list(dict(zip(header.names, row, strict=True)).items())
+        for row in csv.reader(text.splitlines()[1:], delimiter="," if "," in text else "\t")
+    ]
+    assert [list(i.values.items()) for i in items if isinstance(i, Row)] == expected

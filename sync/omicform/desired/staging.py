@@ -163,6 +163,7 @@ def _table(t: Tables, path: Path, where: Origin) -> None:
     kind, problems, add = t.kind, t.problems, t.add
     file = str(path)
     columns: set[str] = set()
+    usable = False  # every column known, none repeated
     checks: list[tuple[str, bool]] | None = None
     for item in read_table(path, where):
         if item.__class__ is Row:  # first: all but one or two items are rows
@@ -173,7 +174,7 @@ def _table(t: Tables, path: Path, where: Origin) -> None:
                     ConfigError(f"the row has no {kind.key}", file=file, line=line, field=kind.key)
                 )
                 continue
-            if not (all(cells.values()) and cells.keys() == columns):  # else: leave out
+            if not (usable and all(cells.values())):  # else: leave out
                 cells = {k: v for k, v in cells.items() if v and k in columns}  # blank, unknown
             # tuple.__new__: a NamedTuple's own constructor is a Python call per row.
             where = tuple.__new__(Origin, (file, line))
@@ -185,6 +186,7 @@ def _table(t: Tables, path: Path, where: Origin) -> None:
                 _object(t, Entry(key, cells, where, {}, True, to_check), t.ignore)
         elif isinstance(item, Header):
             columns = _columns(kind, item, file, problems)
+            usable = columns == set(item.names)  # every row's cells have the header's names
             if not item.templated:  # text cells are fine as they are: check the others
                 specs = kind.fields
                 names = [n for n in item.names if n in columns and specs[n].type != "str"]
