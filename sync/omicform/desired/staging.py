@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from omicform.desired.display import SHOWN_CHARS, has_unsafe, safe_name, shown
+from omicform.desired.display import SHOWN_CHARS, find_unsafe, has_unsafe, safe_name, shown
 from omicform.desired.fields import (
     FieldSpec,
     FieldTypeError,
@@ -206,7 +206,7 @@ def _quick(
     key, every cell of `checks` (name, whether a whole number; else a datetime) typed as
     `_plain_value` types it, every required field there (a 100,000-row table is mostly
     such rows). None: the general way decides, and reports."""
-    if len(key) > SHOWN_CHARS or has_unsafe(key):
+    if len(key) > SHOWN_CHARS or find_unsafe(key) is not None:
         return None
     typed: list[tuple[str, Any]] = []
     for name, whole in checks:  # `_plain_value`, inline: one call per row, not per cell

@@ -156,11 +156,12 @@ class Staging(SectionKind[DesiredObject]):
         remote = ctx.snapshot.remotes.get(address)
         fields = obj.fields
         unknown: tuple[str, ...]
+        depends: tuple[str, ...]  # a tuple all along: most records' is () or one shared one
         if obj.plain and isinstance(fields, dict):  # nothing to resolve, no batch to wait for
-            resolved, unknown, depends = fields, (), []
+            resolved, unknown, depends = fields, (), ()
         else:
             resolved, unknown = _resolve_fields(fields, ctx.minted)
-            depends = mint_dependencies(fields.values(), ctx)
+            depends = tuple(mint_dependencies(fields.values(), ctx))
         for ref in self.row.refers_to:
             # Every record referring to one project waits, or not, on the same change.
             key = fields.get(ref.field)
@@ -183,12 +184,12 @@ class Staging(SectionKind[DesiredObject]):
                 reason = "" if address in ctx.state.resources else ADOPTED
                 return Change(
                     address, self.name, obj.key, Action.NO_OP, reason, self.service,
-                    before, resolved, (), (), tuple(depends), detail,
+                    before, resolved, (), (), depends, detail,
                 )  # fmt: skip
             verdict = self._changed(before, resolved, (), diffs)
         return Change(
             address, self.name, obj.key, verdict.action, verdict.reason, self.service,
-            verdict.before, verdict.after, verdict.unknown, verdict.changes, tuple(depends), detail,
+            verdict.before, verdict.after, verdict.unknown, verdict.changes, depends, detail,
         )  # fmt: skip
 
     def _compare(
