@@ -184,7 +184,8 @@ def bench_startup(runs: int) -> dict[str, Any]:
     return {
         "benchmark": "start-up: imports of a whole `omicform plan` (a project, 3 samples)",
         "omicform_s": round(plans["nmdc"], 3),
-        "detail": f"with a NeMO manifest too: {plans['nmdc+nemo']:.3f} s; "
+        "detail": f"on a terminal (spinner, colours: rich): {plans['nmdc, terminal']:.3f} s; "
+        f"with a NeMO manifest too: {plans['nmdc+nemo']:.3f} s; "
         f"`plan --help`: {best:.3f} s wall, {best - bare:.3f} s more than a bare "
         f"interpreter ({bare:.3f} s)",
         "imports_s": round(plans["nmdc"], 3),

@@ -4,12 +4,17 @@ Starts `omicform sandbox --port 0` as its own process (so that the client does n
 core and a GIL with the server), then sends a bounded number of requests per scenario from
 a few client threads, each with its own keep-alive connection, and prints a table.
 
-    .venv/bin/python bench/sandbox_rps.py [--count 2000] [--threads 4]
+    .venv/bin/python bench/sandbox_rps.py [--count 2000] [--threads 4] [--no-write]
+
+It writes the table into docs/performance.md (between its markers) unless `--no-write`.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
+import platform
 import signal
 import statistics
 import subprocess
@@ -21,6 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from table import replace_between
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
+BEGIN = "<!-- bench:sandbox (make bench writes this table) -->"
+END = "<!-- /bench:sandbox -->"
 
 Call = Callable[[httpx.Client, int], httpx.Response]
 
@@ -88,6 +98,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000, help="requests per scenario")
     parser.add_argument("--threads", type=int, default=4, help="client threads")
+    parser.add_argument(
+        "--no-write", dest="write", action="store_false", help="print only; leave the docs"
+    )
     args = parser.parse_args()
 
     launched = time.perf_counter()
@@ -163,11 +176,27 @@ def main() -> None:
     )
     print(header)
     print("-" * len(header))
+    rows = []
     for r in results:
         ordered = sorted(r.latencies)
         p50 = statistics.median(ordered) * 1000
         p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
         print(f"{r.name:<34} {r.count:>8} {r.seconds:>8.2f} {r.rps:>8.0f} {p50:>7.1f} {p95:>7.1f}")
+        rows.append(f"| {r.name} | {r.rps:,.0f} | {p50:.1f} | {p95:.1f} |")
+    if args.write:
+        replace_between(DOC, BEGIN, END, markdown(rows, startup, args))
+
+
+def markdown(rows: list[str], startup: float, args: argparse.Namespace) -> str:
+    """The table for docs/performance.md, with when and how it was measured."""
+    measured = (
+        f"Measured on {dt.date.today().isoformat()}: {platform.platform()}, Python "
+        f"{platform.python_version()}, {os.cpu_count()} cores; {args.count:,} requests per "
+        f"call from {args.threads} client threads; the sandbox printed its exports "
+        f"{startup:.2f} s after launch."
+    )
+    head = [BEGIN, measured, "", "| call | requests/s | p50 ms | p95 ms |", "|---|---|---|---|"]
+    return "\n".join([*head, *rows, END])
 
 
 if __name__ == "__main__":

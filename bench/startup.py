@@ -99,16 +99,19 @@ def write_nemo_config(folder: Path) -> Path:
 
 
 def plan_imports(runs: int) -> dict[str, float]:
-    """Import seconds of a real plan: NMDC only (a project, three samples), and with NeMO."""
-    figures: dict[str, float] = {}
+    """Import seconds of a real plan: NMDC only (a project, three samples), the same as on
+    a terminal (FORCE_COLOR: the spinner and the colours, which import rich), and with NeMO."""
     with tempfile.TemporaryDirectory() as tmp, sandbox() as env:
         seed = {"XDG_CACHE_HOME": str(Path(tmp) / "cache")}
-        for name, write in (("nmdc", write_config), ("nmdc+nemo", None)):
-            folder = Path(tmp) / name.replace("+", "_")
+        configs = {"nmdc": ({}, False), "nmdc, terminal": ({"FORCE_COLOR": "1"}, False)}
+        configs["nmdc+nemo"] = ({}, True)
+        figures: dict[str, float] = {}
+        for name, (extra, nemo) in configs.items():
+            folder = Path(tmp) / name.replace("+", "_").replace(", ", "_")
             folder.mkdir()
-            config = write_config(folder, 3) if write else write_nemo_config(folder)
+            config = write_nemo_config(folder) if nemo else write_config(folder, 3)
             argv = [OMICFORM, "plan", "-f", str(config), "--detailed-exitcode"]
-            figures[name] = import_seconds(argv, {**env, **seed}, runs, folder)
+            figures[name] = import_seconds(argv, {**env, **seed, **extra}, runs, folder)
     return figures
 
 

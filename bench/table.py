@@ -1,4 +1,5 @@
-"""Writes bench/compare.py's rows as the table in docs/performance.md, between markers."""
+"""Writes bench/compare.py's rows (and bench/sandbox_rps.py's) as tables in
+docs/performance.md, each between its markers."""
 
 from __future__ import annotations
 
@@ -42,13 +43,18 @@ def render(rows: list[dict[str, Any]], machine: dict[str, float]) -> str:
     return "\n".join([*head, *(_row(r) for r in rows), END])
 
 
-def write_table(rows: list[dict[str, Any]], doc: Path, machine: dict[str, float]) -> None:
+def replace_between(doc: Path, begin: str, end: str, block: str) -> None:
+    """Puts `block` (which starts with `begin` and ends with `end`) in place of the text
+    between those markers in `doc`, or at its end when they are not there."""
     text = doc.read_text()
-    table = render(rows, machine)
-    if BEGIN in text and END in text:
-        before, rest = text.split(BEGIN, 1)
-        after = rest.split(END, 1)[1]
-        text = before + table + after
+    if begin in text and end in text:
+        before, rest = text.split(begin, 1)
+        after = rest.split(end, 1)[1]
+        text = before + block + after
     else:
-        text = text.rstrip("\n") + "\n\n" + table + "\n"
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
     doc.write_text(text)
+
+
+def write_table(rows: list[dict[str, Any]], doc: Path, machine: dict[str, float]) -> None:
+    replace_between(doc, BEGIN, END, render(rows, machine))

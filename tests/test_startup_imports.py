@@ -77,6 +77,17 @@ def test_a_plan_imports_only_the_generated_calls_it_makes(
         assert not [c for c in calls if c.rsplit(".", 1)[1].startswith(writes)], writes
 
 
+def test_a_plan_reads_versions_without_importlib_metadata(
+    tmp_path: Path, omicform_sandbox: Sandbox
+) -> None:
+    # The plan compares nmdc-schema's version with the server's (cli/plan.py) and sends its
+    # own in the User-Agent; both are read without importlib.metadata (omicform/installed.py).
+    config(tmp_path, manifests=0)
+    modules = imported_by("plan", cwd=tmp_path, env=omicform_sandbox.env)
+    assert "omicform.installed" in modules and "omicform.services.http" in modules
+    assert not under(modules, "importlib.metadata")
+
+
 def test_a_plan_run_again_on_unchanged_files_imports_no_yaml_parser(
     tmp_path: Path, omicform_sandbox: Sandbox
 ) -> None:

@@ -86,8 +86,7 @@ class LazyGroup(click.Group):
 
 
 def print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    """`--version`, as click's version_option prints it; the version (importlib.metadata)
-    is read only when asked for."""
+    """`--version`, as click's version_option prints it."""
     if not value or ctx.resilient_parsing:
         return
     from omicform import __version__

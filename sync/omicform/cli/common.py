@@ -10,14 +10,15 @@ import functools
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 from omicform.errors import OmicformError
+from omicform.model.styled import Styled
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,19 +31,47 @@ EXIT_OK, EXIT_ERROR, EXIT_CHANGES = 0, 1, 2
 
 
 def console(stderr: bool = False) -> Console:
-    """Colour only on a terminal, and never under NO_COLOR (rich honours it)."""
+    """For tables, spinners and progress bars. Colour only on a terminal, and never under
+    NO_COLOR (rich honours it)."""
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def fail(error: OmicformError) -> None:
-    from rich.text import Text
+def is_terminal(stream: TextIO, env: Mapping[str, str] | None = None) -> bool:
+    """Whether `stream` takes ANSI styles, decided as rich decides it: TTY_COMPATIBLE (0 or
+    1), then FORCE_COLOR (set and not empty), then whether it is a terminal."""
+    env = os.environ if env is None else env
+    forced = env.get("TTY_COMPATIBLE", "")
+    if forced in ("0", "1"):
+        return forced == "1"
+    if env.get("FORCE_COLOR") is not None:
+        return env["FORCE_COLOR"] != ""
+    try:
+        return stream.isatty()
+    except ValueError:  # closed (as at the end of some test runs): not a terminal
+        return False
 
-    err = console(stderr=True)
-    err.print(Text.assemble(("Error: ", "bold red"), error.message))
+
+def write(
+    text: Styled, *, stderr: bool = False, end: str = "\n", env: Mapping[str, str] | None = None
+) -> None:
+    """Writes `text` with ANSI styles on a terminal (no colours under NO_COLOR, no styles
+    on a dumb one), and as plain text anywhere else; rich is not imported for it. Control
+    characters in it are shown escaped."""
+    env = os.environ if env is None else env
+    text = text.escaped()
+    stream = sys.stderr if stderr else sys.stdout
+    styled = is_terminal(stream, env) and env.get("TERM", "").lower() not in ("dumb", "unknown")
+    shown = text.ansi(colour=env.get("NO_COLOR", "") == "") if styled else text.plain
+    stream.write(shown + end)
+    stream.flush()
+
+
+def fail(error: OmicformError) -> None:
+    write(Styled("Error: ", "bold red").append(error.message), stderr=True)
     if error.hint:
-        err.print(Text.assemble(("  hint: ", "dim"), error.hint))
+        write(Styled("  hint: ", "dim").append(error.hint), stderr=True)
 
 
 def handles_errors(func: F) -> F:
@@ -172,10 +201,10 @@ def is_interactive() -> bool:
 
 @contextmanager
 def refreshing() -> Iterator[None]:
-    """A spinner on stderr while the services are read, on a terminal only."""
-    err = console(stderr=True)
-    if not err.is_terminal:
+    """A spinner on stderr while the services are read, on a terminal only (rich is
+    imported for it there only)."""
+    if not is_terminal(sys.stderr):
         yield
         return
-    with err.status("Reading the services..."):
+    with console(stderr=True).status("Reading the services..."):
         yield

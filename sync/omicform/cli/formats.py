@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from omicform.cli.common import console
+from omicform.cli.common import console, write
 
 if TYPE_CHECKING:  # the renderers are imported by the format asked for, when printing
     from omicform.model.plan import Plan
@@ -59,7 +59,7 @@ def print_plan(
     else:
         from omicform.model.render import render_plan
 
-        console().print(render_plan(plan, full=full), end="")
+        write(render_plan(plan, full=full), end="")
 
 
 def append_step_summary(

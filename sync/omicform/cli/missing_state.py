@@ -11,9 +11,8 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from rich.text import Text
-
-from omicform.cli.common import console
+from omicform.cli.common import write
+from omicform.model.styled import Styled
 
 if TYPE_CHECKING:
     from omicform.state.backends import StateBackend
@@ -44,5 +43,5 @@ def warn_if_no_state(store: StateBackend) -> str:
     and returns it ("" when there is state)."""
     warning = missing_state_warning(store)
     if warning:
-        console(stderr=True).print(Text.assemble(("Warning: ", "bold yellow"), warning))
+        write(Styled("Warning: ", "bold yellow").append(warning), stderr=True)
     return warning

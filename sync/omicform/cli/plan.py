@@ -15,7 +15,6 @@ from omicform.cli.common import (
     cassette,
     cassette_options,
     config_option,
-    console,
     detail_option,
     handles_errors,
     refreshing,
@@ -23,8 +22,10 @@ from omicform.cli.common import (
     state_option,
     verbose_option,
     workspace,
+    write,
 )
 from omicform.cli.formats import append_step_summary, format_options, print_plan
+from omicform.model.styled import Styled
 
 if TYPE_CHECKING:
     from omicform.connections import Connections
@@ -115,7 +116,7 @@ def plan_command(
     notes = [" ".join(no_state.split())] if no_state else []
     print_plan(plan, output_format, full=full, notes=notes)
     if out is not None and output_format == "text":
-        console().print(f"\nSaved the plan to {out}. Apply it with: omicform apply {out}")
+        write(Styled(f"\nSaved the plan to {out}. Apply it with: omicform apply {out}"))
     append_step_summary(plan, notes=notes)
     if detailed_exitcode and plan.has_changes:
         sys.exit(EXIT_CHANGES)
@@ -125,8 +126,6 @@ def plan_command(
 def with_schema_check(plan: Plan, desired: DesiredState, connections: Connections) -> Plan:
     """The plan, warning when NMDC validates with another nmdc-schema than omicform's
     (never failing: an unreadable /version says nothing)."""
-    from importlib.metadata import PackageNotFoundError
-
     from omicform.engine.registry import KINDS
     from omicform.errors import OmicformError
 
@@ -137,7 +136,7 @@ def with_schema_check(plan: Plan, desired: DesiredState, connections: Connection
     try:
         ours = version("nmdc-schema")
         theirs = connections.nmdc.schema_version()
-    except (OmicformError, PackageNotFoundError):
+    except (OmicformError, ModuleNotFoundError):  # importlib.metadata's PackageNotFoundError
         return plan
     if theirs is None or theirs == ours:
         return plan
@@ -150,8 +149,8 @@ def with_schema_check(plan: Plan, desired: DesiredState, connections: Connection
 
 
 def version(distribution: str) -> str:
-    """The installed version of `distribution`; importlib.metadata is imported when a plan
-    asks, not with this module (which `plan --help` imports)."""
-    from importlib.metadata import version as installed
+    """The installed version of `distribution`, whose import package is its name with "_"
+    for "-" (nmdc-schema: nmdc_schema); read beside the package (omicform/installed.py)."""
+    from omicform.installed import installed_version
 
-    return installed(distribution)
+    return installed_version(distribution, distribution.replace("-", "_"))

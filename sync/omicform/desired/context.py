@@ -17,6 +17,8 @@ from omicform.errors import ConfigError
 
 @dataclass
 class LoadContext:
+    """What a kind's loader is handed for one section of one file, and collects into."""
+
     section: str  # the kind's name: its section, and the first part of its addresses
     file: str
     base: Path  # the folder the file's relative file names are read from
@@ -25,8 +27,12 @@ class LoadContext:
     origins: dict[str, Origin]  # every address declared so far (all kinds, all files)
     broken: set[str]  # addresses declared wrongly: references to them are not judged
 
-    def add(self, item: Any, where: Origin) -> None:
-        """Adds an item (anything with an `address`); an address declared twice is an error."""
+    def add(self, item: Any, where: Origin | None = None) -> None:
+        """Adds an item (anything with an `address`); an address declared twice is an error,
+        reported at `where` (None: the item's own `origin`, so a loader making 100,000 of
+        them passes this method itself, not a function calling it)."""
+        if where is None:
+            where = item.origin
         address = item.address
         first = self.origins.get(address)
         if first is not None:

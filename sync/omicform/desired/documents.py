@@ -33,6 +33,8 @@ def canonical_json(document: Any) -> bytes:
 
 @dataclass(frozen=True)
 class MetadataDocument:
+    """A metadata submission's JSON file, as written and (once its ids are minted) resolved."""
+
     item: MetadataSubmission
     file_hash: str  # of the file as written, references unresolved
     template: Any  # parsed JSON with references

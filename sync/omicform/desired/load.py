@@ -187,7 +187,8 @@ class _Loader:
         for items in self.items.values():
             for item in items:
                 found = getattr(item, "references", None)
-                if found is None:
+                # `plain`: the loader saw no reference in it (most of a big table's records).
+                if found is None or getattr(item, "plain", False):
                     continue
                 for ref, where, field in found():
                     if f"{REFERENCED}.{ref.batch}" in self.broken:

@@ -30,7 +30,7 @@ class Reference:
         return f"${{identifiers.{self.batch}[{self.index}]}}"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class DesiredObject:
     """One NMDC staging record, keyed by its natural key; `fields` are only the declared ones.
 
@@ -44,20 +44,40 @@ class DesiredObject:
     key: str
     fields: Mapping[str, Any]
     origin: Origin
-    field_lines: Mapping[str, int] = field(default_factory=dict)
+    field_lines: Mapping[str, int]
     # Where each field was written, when not in the entry's own file: a table row's
     # `defaults:` come from the YAML file, its cells from the table.
-    field_origins: Mapping[str, Origin] = field(default_factory=dict)
+    field_origins: Mapping[str, Origin]
     # `ignore_changes`: fields sent on create, then never diffed nor sent by an update
     # (NMDC's staging pipeline writes them); the section's and the entry's, together.
-    ignore: frozenset[str] = frozenset()
+    ignore: frozenset[str]
     # True when the loader saw that no field holds a reference: planning then skips the
     # resolving and the dependency search. False (the default) only costs that search.
-    plain: bool = False
+    plain: bool
     address: str = field(init=False)  # made once: the planner looks it up several times
 
-    def __post_init__(self) -> None:
-        self.address = f"{self.kind}.{self.key}"
+    # Written out rather than generated: the generated one calls a `__post_init__` for
+    # `address`, a second Python call for each of 100,000 records.
+    def __init__(
+        self,
+        kind: str,
+        key: str,
+        fields: Mapping[str, Any],
+        origin: Origin,
+        field_lines: Mapping[str, int] | None = None,
+        field_origins: Mapping[str, Origin] | None = None,
+        ignore: frozenset[str] = frozenset(),
+        plain: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.key = key
+        self.fields = fields
+        self.origin = origin
+        self.field_lines = {} if field_lines is None else field_lines
+        self.field_origins = {} if field_origins is None else field_origins
+        self.ignore = ignore
+        self.plain = plain
+        self.address = f"{kind}.{key}"
 
     def origin_of(self, name: str) -> Origin:
         """Where field `name` was written (the entry itself when it was not)."""
@@ -147,6 +167,8 @@ class NemoManifest:
 
 @dataclass(frozen=True)
 class NmdcServiceConfig:
+    """`services.nmdc`: where NMDC is, and the environment variables its credentials are in."""
+
     url: str | None = None
     client_id_env: str = "NMDC_CLIENT_ID"
     client_secret_env: str = "NMDC_CLIENT_SECRET"
@@ -157,6 +179,8 @@ class NmdcServiceConfig:
 
 @dataclass(frozen=True)
 class NemoServiceConfig:
+    """`services.nemo`: where NeMO is, and the environment variables its credentials are in."""
+
     url: str | None = None
     login_url: str | None = None
     username_env: str = "NEMO_USERNAME"
@@ -166,6 +190,8 @@ class NemoServiceConfig:
 
 @dataclass(frozen=True)
 class ServiceConfig:
+    """`services:`: both services' settings as the file gives them."""
+
     nmdc: NmdcServiceConfig = field(default_factory=NmdcServiceConfig)
     nemo: NemoServiceConfig = field(default_factory=NemoServiceConfig)
 
@@ -180,6 +206,8 @@ class StateSettings:
 
 @dataclass(frozen=True)
 class DesiredState:
+    """Everything the desired-state files declare, as loaded and checked."""
+
     files: tuple[Path, ...]
     services: ServiceConfig = field(default_factory=ServiceConfig)
     state: StateSettings | None = None  # None: the state file beside the config

@@ -10,16 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from omicform.desired.display import SHOWN_CHARS, has_unsafe, safe_name, shown
-from omicform.desired.fields import FieldSpec, FieldTypeError, Section, datetime_text
+from omicform.desired.display import SHOWN_CHARS, find_unsafe, has_unsafe, safe_name, shown
+from omicform.desired.fields import (
+    FieldSpec,
+    FieldTypeError,
+    Section,
+    datetime_from_text,
+    datetime_text,
+)
 from omicform.desired.files import user_path
 from omicform.desired.ignore import IGNORE, ignore_changes
 from omicform.desired.model import DesiredObject, Origin, Reference, Template
 from omicform.desired.problems import Problems
 from omicform.desired.sections import field_value, unknown_field
-from omicform.desired.tables import Header, read_table
+from omicform.desired.tables import Header, Row, read_table
 from omicform.desired.yamlfile import LineMap
 from omicform.errors import ConfigError
 
@@ -36,6 +43,10 @@ class Defaults(NamedTuple):
 
 Add = Callable[[DesiredObject], None]
 NO_DEFAULTS = Defaults({}, {}, {}, True)
+# Shared by every table row's record, which has none of its own (nothing changes a
+# record's mappings once made): not an empty dict each, 100,000 of them for a big table.
+NO_LINES: Mapping[str, int] = MappingProxyType({})
+NO_ORIGINS: Mapping[str, Origin] = MappingProxyType({})
 
 
 class Entry(NamedTuple):
@@ -149,61 +160,79 @@ def _tables(t: Tables, spec: Any, where: Origin) -> None:
 
 
 def _table(t: Tables, path: Path, where: Origin) -> None:
-    kind, problems = t.kind, t.problems
+    kind, problems, add = t.kind, t.problems, t.add
     file = str(path)
     columns: set[str] = set()
-    to_check: list[str] | None = None
+    usable = False  # every column known, none repeated
+    checks: list[tuple[str, bool]] | None = None
     for item in read_table(path, where):
-        if isinstance(item, ConfigError):
-            problems.add(item)
-        elif isinstance(item, Header):
-            columns = _columns(kind, item, file, problems)
-            if not item.templated:  # text cells are fine as they are: check the others
-                to_check = [n for n in item.names if n in columns and kind.fields[n].type != "str"]
-        else:
-            key = item.values.get(kind.key, "")
+        if item.__class__ is Row:  # first: all but one or two items are rows
+            line, cells = item  # a Row, checked above
+            key = cells.get(kind.key, "")
             if not key:
                 problems.add(
-                    ConfigError(
-                        f"the row has no {kind.key}", file=file, line=item.line, field=kind.key
-                    )
+                    ConfigError(f"the row has no {kind.key}", file=file, line=line, field=kind.key)
                 )
                 continue
-            cells = item.values
-            if not (all(cells.values()) and cells.keys() == columns):  # else: leave out
+            if not (usable and all(cells.values())):  # else: leave out
                 cells = {k: v for k, v in cells.items() if v and k in columns}  # blank, unknown
-            where = Origin(file, item.line)
-            quick = _quick(t, key, cells, where, to_check) if to_check is not None else None
+            # tuple.__new__: a NamedTuple's own constructor is a Python call per row.
+            where = tuple.__new__(Origin, (file, line))
+            quick = _quick(t, key, cells, where, checks) if checks is not None else None
             if quick is not None:
-                t.add(quick)
+                add(quick)
             else:  # every cell is on the row's line: no line per field
+                to_check = [n for n, _ in checks] if checks is not None else None
                 _object(t, Entry(key, cells, where, {}, True, to_check), t.ignore)
+        elif isinstance(item, Header):
+            columns = _columns(kind, item, file, problems)
+            usable = columns == set(item.names)  # every row's cells have the header's names
+            if not item.templated:  # text cells are fine as they are: check the others
+                specs = kind.fields
+                names = [n for n in item.names if n in columns and specs[n].type != "str"]
+                checks = [(n, specs[n].type == "int") for n in names]
+        else:
+            problems.add(item)  # type: ignore[arg-type]  # neither a row nor the header
 
 
 def _quick(
-    t: Tables, key: str, cells: dict[str, str], where: Origin, to_check: Sequence[str]
+    t: Tables,
+    key: str,
+    cells: dict[str, str],
+    where: Origin,
+    checks: Sequence[tuple[str, bool]],
 ) -> DesiredObject | None:
     """A table row's record the short way, when nothing about the row is unusual: a plain
-    key, every cell that needs it typed by `_plain_value`, every required field there (a
-    100,000-row table is mostly such rows). None: the general way decides, and reports."""
-    if len(key) > SHOWN_CHARS or has_unsafe(key):
+    key, every cell of `checks` (name, whether a whole number; else a datetime) typed as
+    `_plain_value` types it, every required field there (a 100,000-row table is mostly
+    such rows). None: the general way decides, and reports."""
+    if len(key) > SHOWN_CHARS or find_unsafe(key) is not None:
         return None
-    kind, defaults = t.kind, t.defaults
-    typed = []
-    for name in to_check:
+    typed: list[tuple[str, Any]] = []
+    for name, whole in checks:  # `_plain_value`, inline: one call per row, not per cell
         value = cells.get(name)
-        if value is not None:
-            if (done := _plain_value(kind.fields[name], value, True)) is SLOW:
+        if value is None:
+            continue
+        if whole:
+            if not (value.isascii() and value.isdigit()):
                 return None
-            typed.append((name, done))
-    values = {**defaults.values, **cells} if defaults.values else cells
-    if not values.keys() >= kind.required_set:
+            typed.append((name, int(value)))
+            continue
+        try:
+            typed.append((name, datetime_from_text(value)))
+        except FieldTypeError:
+            return None
+    defaults = t.defaults
+    values: dict[str, Any] = {**defaults.values, **cells} if defaults.values else cells
+    if not values.keys() >= t.kind.required_set:
         return None
     values.update(typed)  # only now: the general way reads the cells as they were
-    origins: Mapping[str, Origin] = {}
+    origins: Mapping[str, Origin] = NO_ORIGINS
     if defaults.values:
-        _, origins = _where_written(defaults, Entry(key, cells, where, {}, True))
-    return DesiredObject(kind.name, key, values, where, {}, origins, t.ignore, defaults.plain)
+        _, origins = _where_written(defaults, Entry(key, cells, where, NO_LINES, True))
+    return DesiredObject(
+        t.kind.name, key, values, where, NO_LINES, origins, t.ignore, defaults.plain
+    )
 
 
 def _columns(kind: Section, header: Header, file: str, problems: Problems) -> set[str]:

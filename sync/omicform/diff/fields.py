@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import ne
 from typing import Any
 
 from omicform.diff.normalize import normalize, same_datetime_text
@@ -11,6 +13,8 @@ from omicform.diff.normalize import normalize, same_datetime_text
 
 @dataclass(frozen=True)
 class FieldDiff:
+    """One field whose declared value differs from the remote one."""
+
     name: str
     before: Any
     after: Any
@@ -30,17 +34,17 @@ def projected(
     """The remote values of the declared fields (None where it has none), and the names
     whose values differ as they are: the only ones `diff_among` must look at again.
 
-    One loop for both: a large plan spends much of its time here (a plain loop measured
-    faster than building the projection and a set difference in C).
+    A large plan spends much of its time here, so both are made by C loops (map, zip,
+    compress): a third of the time of a Python loop over the fields. A remote record
+    holding exactly the declared fields, in their order (as a record read back mostly
+    does), is its own projection: it is shared rather than copied (a plan of 100,000
+    records keeps every projection as its `before`).
     """
-    before: dict[str, Any] = {}
-    differing = []
-    get = remote.get
-    for name, value in declared.items():
-        theirs = before[name] = get(name)
-        if value != theirs:
-            differing.append(name)
-    return before, differing
+    if remote.__class__ is dict and len(remote) == len(declared) and list(remote) == list(declared):
+        before: dict[str, Any] = remote  # a dict, checked above
+    else:
+        before = dict(zip(declared, map(remote.get, declared), strict=True))
+    return before, list(compress(declared, map(ne, declared.values(), before.values())))
 
 
 def diff_among(
@@ -62,7 +66,7 @@ def diff_among(
         if name in skip or name not in declared:
             continue
         value, theirs = declared[name], before[name]
-        if name in datetimes and _naive_readback(value, theirs):
+        if name in datetimes and naive_readback(value, theirs):
             continue
         # Normalising is for values equal in another form (datetimes, 1.0 and 1).
         if not same_datetime_text(value, theirs) and normalize(value) != normalize(theirs):
@@ -70,7 +74,21 @@ def diff_among(
     return diffs
 
 
-def _naive_readback(declared: Any, remote: Any) -> bool:
+def owned_diffs(
+    declared: Mapping[str, Any],
+    before: Mapping[str, Any],
+    differing: Iterable[str],
+    datetimes: Collection[str],
+) -> Sequence[FieldDiff]:
+    """`diff_among` with nothing ignored, answered without it when every differing field
+    is a datetime the server read back naive (most records of a large plan)."""
+    for name in differing:
+        if name not in datetimes or not naive_readback(declared[name], before[name]):
+            return diff_among(declared, before, differing, datetimes=datetimes)
+    return ()
+
+
+def naive_readback(declared: Any, remote: Any) -> bool:
     """`remote` is `declared` (`...Z`, UTC) without its `Z`: the same instant, naive."""
     return (
         declared.__class__ is str

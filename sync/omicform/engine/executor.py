@@ -41,6 +41,8 @@ NOT_STARTED = "not started"  # an outcome for a change the interrupt caught befo
 
 @dataclass(frozen=True)
 class ApplyOptions:
+    """How an apply runs: how many changes at once, and whether and how long it waits."""
+
     parallelism: int = 8
     wait: bool = False
     wait_timeout: float = 3600.0
@@ -49,6 +51,8 @@ class ApplyOptions:
 
 @dataclass
 class ApplyResult:
+    """What an apply did: each change's outcome, the state it left, and what it never started."""
+
     outcomes: list[Outcome] = field(default_factory=list)
     state: State | None = None
     interrupted: bool = False

@@ -27,6 +27,8 @@ GATHER_SECONDS = 0.005
 
 @dataclass(frozen=True)
 class Unsynced:
+    """A finished change whose journal lines are written but not yet durable."""
+
     ticket: int  # the change's last journal line
     change: Change
     outcome: Outcome  # as the kind reported it, before its lines were durable

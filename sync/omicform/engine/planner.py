@@ -7,8 +7,9 @@ forgets what state holds but the file no longer declares. It never names a kind.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from omicform.desired.model import DesiredState
 from omicform.engine.collector import collector_paused
@@ -19,6 +20,9 @@ from omicform.kinds.base import LocalFiles, PlanContext
 from omicform.model.plan import WRITES_REMOTE, Action, Change, Plan
 from omicform.model.snapshot import Fingerprints, Snapshot
 from omicform.state.model import ResourceState, State
+
+if TYPE_CHECKING:
+    from omicform.engine.kind import Kind
 
 NO_DELETE = (
     "removed from the file: dropped from state only; "
@@ -44,8 +48,10 @@ def make_plan(
     changes: list[Change] = []
     for kind in KINDS:
         planned = []
-        for item in kind.declared(desired):
-            change = kind.plan(item, ctx)
+        items = kind.declared(desired)
+        plan = _planner(kind) if items else kind.plan
+        for item in items:
+            change = plan(item, ctx)
             ctx.planned[change.address] = change
             planned.append(change)
         changes.extend(kind.arrange(planned, ctx))
@@ -76,6 +82,14 @@ def make_plan(
         refresh_only=refresh_only,
         drift=tuple(d for d in ctx.drift if targets is None or d.address in kept),
     )
+
+
+def _planner(kind: Kind[Any]) -> Callable[[Any, PlanContext], Change]:
+    """The kind's own `plan`, past the registry's entry (`LazyKind`) that would pass each
+    item on to it: two calls fewer per item of a 100,000-item plan."""
+    loaded = getattr(kind, "loaded", None)
+    own: Kind[Any] = loaded() if loaded is not None else kind
+    return own.plan
 
 
 def _forget(resource: ResourceState) -> Change:

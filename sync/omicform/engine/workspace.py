@@ -30,6 +30,8 @@ from omicform.state.store import default_pin_path, default_state_path
 
 @dataclass(frozen=True)
 class Workspace:
+    """A desired-state file (or folder) and where its state is kept."""
+
     config: Path = Path(DEFAULT_FILE)
     state_path: Path | str | None = None  # --state: a file, or a postgresql:// URL
 

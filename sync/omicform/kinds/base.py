@@ -113,6 +113,8 @@ class AdoptContext:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What applying one change came to, for the progress and the summary."""
+
     address: str
     action: str
     result: str  # done, failed, skipped, unknown or not started (an interrupt came first)
@@ -142,6 +144,8 @@ class Recorder(Protocol):
 
 @dataclass
 class ApplyContext:
+    """What a kind is handed to apply its changes: the services, the recorder, the waits."""
+
     connections: Connections
     recorder: Recorder
     wait: bool = False

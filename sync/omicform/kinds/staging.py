@@ -18,13 +18,12 @@ from omicform.desired.model import DesiredObject, Reference, Template
 from omicform.desired.references import Unresolved, parse_text, resolver
 from omicform.desired.staging import load_staging
 from omicform.desired.yamlfile import LineMap
-from omicform.diff.fields import diff_among, diff_fields, projected
+from omicform.diff.fields import FieldDiff, diff_among, diff_fields, owned_diffs, projected
 from omicform.errors import (
     AlreadyExists,
     ConfigError,
     OmicformError,
     OutcomeUnknown,
-    PlanError,
     ServerFailed,
 )
 from omicform.kinds.base import (
@@ -39,8 +38,14 @@ from omicform.kinds.base import (
 )
 from omicform.kinds.identifiers import mint_dependencies
 from omicform.kinds.staging_read import read_records, referenced_from_others, values_of_references
-from omicform.kinds.staging_rows import ROWS, RefersTo, Row
-from omicform.kinds.staging_update import drift_of, observed, read_modify_write, same
+from omicform.kinds.staging_rows import ROWS, Row
+from omicform.kinds.staging_update import (
+    drift_of,
+    observed,
+    read_modify_write,
+    reference_waits,
+    same,
+)
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, FieldChange, Payload
 from omicform.state.model import ResourceState
 
@@ -86,6 +91,9 @@ class Verdict(NamedTuple):
     changes: tuple[FieldChange, ...] = ()
 
 
+ADOPTED = "exists on the server already; adopted into state"
+
+
 class Staging(SectionKind[DesiredObject]):
     service = "nmdc"
     service_title = "NMDC"
@@ -107,7 +115,7 @@ class Staging(SectionKind[DesiredObject]):
             ctx.file,
             ctx.base,
             ctx.problems,
-            lambda obj: ctx.add(obj, obj.origin),
+            ctx.add,  # each record at its own origin
         )
 
     # -- read ---------------------------------------------------------------------------------
@@ -145,36 +153,44 @@ class Staging(SectionKind[DesiredObject]):
 
     def plan(self, obj: DesiredObject, ctx: PlanContext) -> Change:
         address = obj.address
-        remote = ctx.snapshot.get(address)
+        remote = ctx.snapshot.remotes.get(address)
         fields = obj.fields
         unknown: tuple[str, ...]
+        depends: tuple[str, ...]  # a tuple all along: most records' is () or one shared one
         if obj.plain and isinstance(fields, dict):  # nothing to resolve, no batch to wait for
-            resolved, unknown, depends = fields, (), []
+            resolved, unknown, depends = fields, (), ()
         else:
             resolved, unknown = _resolve_fields(fields, ctx.minted)
-            depends = mint_dependencies(fields.values(), ctx)
+            depends = tuple(mint_dependencies(fields.values(), ctx))
         for ref in self.row.refers_to:
-            depends += _reference_dependency(obj, ref, ctx)
-        detail = Declared(str(obj.origin), tuple(sorted(obj.ignore)) if obj.ignore else ())
-        if remote is None or remote.data is None:
-            verdict = Verdict(Action.CREATE, "not found on the server", None, resolved, unknown)
-        else:
-            verdict = self._compare(obj, remote.data, resolved, unknown, ctx)
-        # Positional, in Change's field order: by keyword it costs twice as much per record.
-        return Change(
-            address,
-            self.name,
-            obj.key,
-            verdict.action,
-            verdict.reason,
-            self.service,
-            verdict.before,
-            verdict.after,
-            verdict.unknown,
-            verdict.changes,
-            tuple(depends),
-            detail,
+            # Every record referring to one project waits, or not, on the same change.
+            key = fields.get(ref.field)
+            waits = ctx.memo.get(("waits on", ref.kind, key)) if key.__class__ is str else None
+            depends += waits if waits is not None else reference_waits(obj, ref, ctx)
+        origin = obj.origin  # as str(origin), without a Python call per record
+        detail = Declared(
+            f"{origin[0]}:{origin[1]}", tuple(sorted(obj.ignore)) if obj.ignore else ()
         )
+        data = remote.data if remote is not None else None
+        if data is None:
+            verdict = Verdict(Action.CREATE, "not found on the server", None, resolved, unknown)
+        elif unknown or obj.ignore or ctx.refresh_only:
+            verdict = self._compare(obj, data, resolved, unknown, ctx)
+        else:  # most records: every field known and owned, no drift to watch
+            before, differing = projected(resolved, data)
+            diffs = owned_diffs(resolved, before, differing, self.datetimes) if differing else ()
+            # Positional, in Change's field order: by keyword it costs twice as much per record.
+            if not diffs:  # as `_compare` says it, without its Verdict
+                reason = "" if address in ctx.state.resources else ADOPTED
+                return Change(
+                    address, self.name, obj.key, Action.NO_OP, reason, self.service,
+                    before, resolved, (), (), depends, detail,
+                )  # fmt: skip
+            verdict = self._changed(before, resolved, (), diffs)
+        return Change(
+            address, self.name, obj.key, verdict.action, verdict.reason, self.service,
+            verdict.before, verdict.after, verdict.unknown, verdict.changes, depends, detail,
+        )  # fmt: skip
 
     def _compare(
         self,
@@ -190,12 +206,10 @@ class Staging(SectionKind[DesiredObject]):
             unknown = tuple(n for n in unknown if n not in ignored)
         known = {k: v for k, v in resolved.items() if k not in unknown} if unknown else resolved
         before, differing = projected(resolved, data)
-        diffs = []
+        diffs: list[FieldDiff] = []
         if differing:
             diffs = diff_among(known, before, differing, ignore=ignored, datetimes=self.datetimes)
-        changes = tuple(FieldChange(d.name, d.before, d.after) for d in diffs) if diffs else ()
-        if unknown:
-            changes += tuple(FieldChange(n, data.get(n), KNOWN_AFTER_APPLY) for n in unknown)
+        unknowns = tuple(FieldChange(n, data.get(n), KNOWN_AFTER_APPLY) for n in unknown)
         after = observed(resolved, ignored, data) if ignored else resolved
         watched = set(resolved) if ctx.refresh_only else ignored
         prior = ctx.state.get(obj.address)
@@ -203,9 +217,21 @@ class Staging(SectionKind[DesiredObject]):
             drift = drift_of(obj.address, self.name, obj.key, prior, data, watched)
             if drift is not None:
                 ctx.drift.append(drift)
-        if not changes:
-            reason = "" if prior is not None else "exists on the server already; adopted into state"
-            return Verdict(Action.NO_OP, reason, before, after)
+        if not (diffs or unknowns):
+            return Verdict(Action.NO_OP, "" if prior is not None else ADOPTED, before, after)
+        return self._changed(before, after, unknown, diffs, unknowns)
+
+    def _changed(
+        self,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        unknown: tuple[str, ...],
+        diffs: Sequence[FieldDiff],
+        unknowns: tuple[FieldChange, ...] = (),
+    ) -> Verdict:
+        """An update of the differing fields (and those known only after apply), or a block
+        where the collection has no update."""
+        changes = tuple(FieldChange(d.name, d.before, d.after) for d in diffs) + unknowns
         if not self.row.collection.updatable:
             names = ", ".join(f.name for f in changes)
             reason = (
@@ -322,32 +348,6 @@ class Staging(SectionKind[DesiredObject]):
 
     def status(self, resource: ResourceState, connections: Connections) -> None:
         """A record is made in its request: nothing to follow."""
-
-
-def _reference_dependency(obj: DesiredObject, ref: RefersTo, ctx: PlanContext) -> list[str]:
-    key = obj.fields.get(ref.field)
-    if not isinstance(key, str):
-        return []
-    address = f"{ref.kind}.{key}"
-    known = ctx.memo.get(("waits on", address))
-    if known is not None:  # every record referring to it gets the same answer
-        return list(known)
-    remote = ctx.snapshot.get(address)
-    if address in ctx.declared:
-        waits = (address,) if ctx.action_of(address) is Action.CREATE else ()
-        ctx.memo["waits on", address] = waits
-        return list(waits)
-    if remote is not None and remote.exists:
-        ctx.memo["waits on", address] = ()
-        return []
-    where = obj.origin_of(ref.field)
-    raise PlanError(
-        f"{ref.noun} {key!r} is neither declared nor on the server",
-        file=where.file,
-        line=where.line,
-        field=f"{obj.address}.{ref.field}",
-        hint=f"Declare it under {ref.kind}: {key}: {{...}}, or fix the name.",
-    )
 
 
 def _resolve_fields(

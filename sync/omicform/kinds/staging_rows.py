@@ -23,6 +23,8 @@ class RefersTo:
 
 @dataclass(frozen=True)
 class Row:
+    """One staging record type: its collection and the fields its server model defines."""
+
     collection: Collection  # its path, natural key, update and duplicate answers
     fields: dict[str, FieldSpec]  # as the server's model defines them; the key among them
     plural: str  # for messages: "sequencing projects"

@@ -5,18 +5,27 @@ An update reads the record again just before its PATCH and sends that live recor
 the owned fields (declared, not ignored) changed, so a field another writer set meanwhile
 keeps the server's value. NMDC offers no ETag: a write landing between that GET and the
 PATCH is still overwritten (see docs/architecture.md).
+
+Also what a planned record waits on for the record one of its fields names (a sample's
+project), worked out once per named record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from omicform.desired.model import DesiredObject
 from omicform.diff.normalize import normalize
-from omicform.model.plan import Drift, FieldChange
+from omicform.errors import PlanError
+from omicform.kinds.staging_rows import RefersTo
+from omicform.model.plan import Action, Drift, FieldChange
 from omicform.services.nmdc import Collection as StagingCollection
 from omicform.services.nmdc import NmdcService
 from omicform.state.model import ResourceState
+
+if TYPE_CHECKING:
+    from omicform.kinds.base import PlanContext
 
 
 def same(a: Any, b: Any) -> bool:
@@ -69,3 +78,27 @@ def read_modify_write(
     body.update(owned)
     nmdc.update_record(collection, body)
     return body
+
+
+def reference_waits(obj: DesiredObject, ref: RefersTo, ctx: PlanContext) -> tuple[str, ...]:
+    """What a record waits on for the record its field `ref` names (its project): that
+    one's create, when it is planned; remembered for the records naming the same one."""
+    key = obj.fields.get(ref.field)
+    if not isinstance(key, str):
+        return ()
+    address = f"{ref.kind}.{key}"
+    remote = ctx.snapshot.get(address)
+    waits: tuple[str, ...] = ()
+    if address in ctx.declared:
+        waits = (address,) if ctx.action_of(address) is Action.CREATE else ()
+    elif remote is None or not remote.exists:
+        where = obj.origin_of(ref.field)
+        raise PlanError(
+            f"{ref.noun} {key!r} is neither declared nor on the server",
+            file=where.file,
+            line=where.line,
+            field=f"{obj.address}.{ref.field}",
+            hint=f"Declare it under {ref.kind}: {key}: {{...}}, or fix the name.",
+        )
+    ctx.memo["waits on", ref.kind, key] = waits
+    return waits

@@ -89,6 +89,8 @@ def _undecoded(kind: str, data: dict[str, Any]) -> Payload:
 
 @dataclass(frozen=True)
 class FieldChange:
+    """One field's value before and after a change."""
+
     name: str
     before: Any
     after: Any
@@ -198,6 +200,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Plan:
+    """Every planned change, and what apply checks before it makes any (lineage, serial, files)."""
+
     lineage: str
     serial: int
     changes: tuple[Change, ...]

@@ -7,9 +7,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from rich.text import Text
-
 from omicform.model.plan import KNOWN_AFTER_APPLY, Change, Plan
+from omicform.model.styled import Styled
 
 SYMBOLS = {
     "mint": ("+", "green", "will be minted"),
@@ -45,10 +44,10 @@ def _value(value: Any) -> str:
     return printable(json.dumps(value, ensure_ascii=False, default=str))
 
 
-def render_change(change: Change) -> Text:
+def render_change(change: Change) -> Styled:
     symbol, style, verb = SYMBOLS[change.action]
     address = printable(change.address)
-    text = Text()
+    text = Styled()
     text.append(f"  # {address} {verb}\n", style="bold")
     if change.reason:
         text.append(f"  # ({printable(change.reason)})\n", style="dim")
@@ -57,15 +56,15 @@ def render_change(change: Change) -> Text:
     body = _body(change, symbol, style)
     if body:
         text.append(" {\n")
-        text.append_text(body)
+        text.extend(body)
         text.append("    }\n")
     else:
         text.append("\n")
     return text
 
 
-def _body(change: Change, symbol: str, style: str) -> Text:
-    text = Text()
+def _body(change: Change, symbol: str, style: str) -> Styled:
+    text = Styled()
     if change.action == "update" or (change.action == "blocked" and change.field_changes):
         for fc in change.field_changes:
             text.append("      ~ ", style=style)
@@ -87,20 +86,20 @@ def _body(change: Change, symbol: str, style: str) -> Text:
     return text
 
 
-def render_plan(plan: Plan, *, full: bool | None = None) -> Text:
+def render_plan(plan: Plan, *, full: bool | None = None) -> Styled:
     """Every change, or (past SUMMARY_OVER changes, or with full=False) a count per kind.
 
     `full=None` chooses by size: a plan of thousands of creates is a summary that fits a
     screen; `--full` prints them all, and the JSON plan always holds every change.
     """
-    text = Text()
+    text = Styled()
     visible = [c for c in plan.changes if c.action != "no-op"]
     for warning in plan.warnings:
         text.append("Warning: ", style="bold yellow")
         text.append(f"{printable(warning)}\n")
     if plan.warnings:
         text.append("\n")
-    text.append_text(render_drift(plan))
+    text.extend(render_drift(plan))
     if not visible and plan.refresh_only and plan.drift:
         text.append("Refresh only: apply will record these values in state ")
         text.append(f"({len(plan.drift)} object(s)) and change nothing remote.\n")
@@ -112,20 +111,20 @@ def render_plan(plan: Plan, *, full: bool | None = None) -> Text:
     if plan.refresh_only:
         text.append("Refresh only: apply will record what was read and change nothing remote.\n\n")
     if full is False or (full is None and len(visible) > SUMMARY_OVER):
-        text.append_text(_summarised(visible))
+        text.extend(_summarised(visible))
     else:
         text.append("omicform will perform the following actions:\n\n")
         for change in visible:
-            text.append_text(render_change(change))
+            text.extend(render_change(change))
             text.append("\n")
-    text.append_text(summary_line(plan))
+    text.extend(summary_line(plan))
     return text
 
 
-def render_drift(plan: Plan) -> Text:
+def render_drift(plan: Plan) -> Styled:
     """ "Objects changed outside omicform": each drifted object and field, state's value ->
     the server's. In a plan, fields omicform ignores; in a refresh-only plan, any field."""
-    text = Text()
+    text = Styled()
     if not plan.drift:
         return text
     text.append("Objects changed outside omicform", style="bold")
@@ -142,8 +141,8 @@ def render_drift(plan: Plan) -> Text:
     return text
 
 
-def _summarised(visible: list[Change]) -> Text:
-    text = Text(
+def _summarised(visible: list[Change]) -> Styled:
+    text = Styled(
         f"omicform will perform {len(visible):,} actions, counted by kind "
         "(`--full` lists each one):\n\n"
     )
@@ -167,9 +166,9 @@ def _summarised(visible: list[Change]) -> Text:
     return text
 
 
-def summary_line(plan: Plan) -> Text:
+def summary_line(plan: Plan) -> Styled:
     counts = plan.counts()
-    text = Text("Plan: ", style="bold")
+    text = Styled("Plan: ", style="bold")  # the whole line is bold
     parts = [
         f"{counts.get('mint', 0)} to mint",
         f"{counts.get('create', 0)} to create",
@@ -177,7 +176,7 @@ def summary_line(plan: Plan) -> Text:
         f"{counts.get('submit', 0) + counts.get('resubmit', 0)} to submit",
         f"{counts.get('forget', 0)} to forget",
     ]
-    text.append(", ".join(parts) + ".")
+    text.append(", ".join(parts) + ".", style="bold")
     extra = []
     if counts.get("adopt"):
         extra.append(f"{counts['adopt']} to adopt from NeMO's history")
@@ -188,6 +187,6 @@ def summary_line(plan: Plan) -> Text:
     if counts.get("move"):
         extra.append(f"{counts['move']} to move in state")
     if extra:
-        text.append(" " + ", ".join(extra) + ".")
+        text.append(" " + ", ".join(extra) + ".", style="bold")
     text.append("\n")
     return text

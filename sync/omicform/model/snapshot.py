@@ -40,6 +40,8 @@ class Remote:
 
 @dataclass
 class Snapshot:
+    """What the services answered during a refresh, by address."""
+
     remotes: dict[str, Remote] = field(default_factory=dict)
     # json:validate's verdict per metadata address: errors per collection ({} when valid).
     validation: dict[str, dict[str, list[str]]] = field(default_factory=dict)

@@ -20,6 +20,8 @@ from omicform.services.settings import Secret
 
 @dataclass(frozen=True)
 class IssuedToken:
+    """An access token and when it expires."""
+
     value: Secret
     expires_at: float | None  # epoch seconds; None when the service does not say
 

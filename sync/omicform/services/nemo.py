@@ -57,6 +57,8 @@ NEMO_SAFETY = RequestSafety(repeatable_post_suffixes=frozenset({"/v1/login", "/s
 
 @dataclass(frozen=True)
 class SubmissionStep:
+    """One of a NeMO submission's ingest steps, as NeMO reports it."""
+
     name: str
     success: bool
     date: str | None = None
@@ -65,6 +67,8 @@ class SubmissionStep:
 
 @dataclass(frozen=True)
 class Submission:
+    """A NeMO submission and its ingest steps."""
+
     id: str
     submitter: str
     creation: datetime
@@ -95,6 +99,8 @@ class Submission:
 
 @dataclass(frozen=True)
 class _Page:
+    """One page of NeMO's submission list."""
+
     items: Sequence[Submission]
     has_next: bool
 

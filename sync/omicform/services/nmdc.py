@@ -57,12 +57,16 @@ NMDC_SAFETY = RequestSafety(
 
 @dataclass(frozen=True)
 class ValidationOutcome:
+    """NMDC's json:validate verdict: errors by collection."""
+
     ok: bool
     errors: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class RunInfo:
+    """A workflow run NMDC reports for a submission."""
+
     id: str
     status: str  # REQUESTED, STARTED, FAIL or COMPLETE
     started_at: str | None = None

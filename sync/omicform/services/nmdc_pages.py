@@ -53,6 +53,8 @@ def next_token_at_end(response: httpx.Response) -> str | None:
 
 @dataclass(frozen=True)
 class Page:
+    """One page of an NMDC list, and the token of the next."""
+
     items: list[dict[str, Any]]
     next_token: str | None
 

@@ -153,6 +153,8 @@ class HttpSettings:
 
 @dataclass(frozen=True)
 class NmdcSettings:
+    """How to reach NMDC: its URL, credentials and HTTP settings."""
+
     base_url: str = NMDC_PRODUCTION_URL
     credentials: NmdcCredentials | None = None
     http: HttpSettings = field(default_factory=HttpSettings)
@@ -189,6 +191,8 @@ class NmdcSettings:
 
 @dataclass(frozen=True)
 class NemoSettings:
+    """How to reach NeMO: its URLs, credentials and HTTP settings."""
+
     base_url: str = NEMO_PRODUCTION_URL
     login_url: str = NEMO_PRODUCTION_LOGIN_URL
     credentials: NemoCredentials | None = None

@@ -25,6 +25,8 @@ _STATUS = re.compile(rb"HTTP/1\.([01]) ([0-9]{3})(?: ([^\r\n]*))?\r?\n")
 
 @dataclass(frozen=True)
 class Answer:
+    """An HTTP answer as read off the wire."""
+
     version: bytes  # b"HTTP/1.1" or b"HTTP/1.0"
     status: int
     reason: bytes

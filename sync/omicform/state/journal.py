@@ -28,6 +28,8 @@ RESTORE_HINT = (
 
 @dataclass(frozen=True)
 class JournalRecord:
+    """One line of the state journal: a resource put or removed."""
+
     serial: int
     lineage: str
     put: dict[str, Any] | None

@@ -14,6 +14,8 @@ STATE_FORMAT = 1
 
 @dataclass(frozen=True)
 class ResourceState:
+    """What the state records of one address."""
+
     address: str
     kind: str
     key: str

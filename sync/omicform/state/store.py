@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -346,6 +345,8 @@ def _write_failed(path: Path, exc: OSError) -> StateWriteFailed:
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    import tempfile  # here: a plan writes no state, and tempfile imports shutil's archivers
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".omicform-state-", dir=path.parent)
     try:

@@ -65,6 +65,8 @@ def carry_out_manifest(change: Change, ctx: Context) -> Outcome:
 
 @dataclass(frozen=True)
 class _Post:
+    """One manifest POST as sent, and the notification as planned (which is what is recorded)."""
+
     content: bytes
     file_name: str
     content_hash: str

@@ -20,6 +20,8 @@ from omicform.kinds.nemo_manifests.rules import ManifestReport, check_manifest
 
 @dataclass(frozen=True)
 class ManifestFile:
+    """A declared manifest's file, read and checked."""
+
     item: NemoManifest
     content: bytes
     report: ManifestReport

@@ -25,6 +25,8 @@ POLICIES = ("open", "embargo", "restricted")
 
 @dataclass(frozen=True)
 class HistoryQuery:
+    """`omicform nemo history`'s filters."""
+
     include_group: bool = False  # --all
     id: str | None = None
     submitter: str | None = None

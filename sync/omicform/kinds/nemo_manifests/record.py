@@ -13,6 +13,8 @@ NAME = "nemo_manifests"
 
 @dataclass(frozen=True)
 class ManifestRecord:
+    """A manifest's state: the content submitted, NeMO's submission, and any unsettled intent."""
+
     key: str
     content_hash: str | None = None
     submission: dict[str, Any] | None = None

@@ -28,6 +28,8 @@ from omicform.state.model import State
 
 @dataclass(frozen=True)
 class DryRun:
+    """A manifest NeMO would accept, with the id of its dry run."""
+
     address: str
     file: str
     dry_run_id: str
