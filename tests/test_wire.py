@@ -322,3 +322,22 @@ def test_the_wire_knows_httpxs_own_method_when_first_imported_under_a_cassette(
         """
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_sent_extension_is_called_after_the_request_left_and_before_the_answer() -> None:
+    from omicform.services.wire import SENT
+
+    events: list[str] = []
+
+    def answer(request: bytes) -> bytes:
+        events.append("server read the request")
+        return ok(b"{}")(request)
+
+    with peer(answer) as server, client(WireTransport()) as http:
+        response = http.get(server.url(), extensions={SENT: lambda: events.append("sent")})
+        events.append("answered")
+        assert response.status_code == 200
+        http.get(server.url())  # without the extension: nothing is called
+    # "sent" and the server's read race each other; both come before the answer.
+    assert sorted(events[:2]) == ["sent", "server read the request"]
+    assert events[2:] == ["answered", "server read the request"]

@@ -156,7 +156,12 @@ class Store:
             params += [-1 if limit is None else limit, offset]
         with self._lock:
             rows = self._db.execute(sql, [collection, after, *params]).fetchall()
-        return [(seq, decode(body)) for seq, body in rows]
+        if not rows:
+            return []
+        # One parse for the lot: a listed page reads thousands of small documents, and a
+        # parse of each one alone cost a quarter more.
+        docs = decode("[" + ",".join(body for _, body in rows) + "]")
+        return list(zip((seq for seq, _ in rows), docs, strict=True))
 
     def iter_scan(
         self, collection: str, *, after: int = 0, chunk: int = 200

@@ -24,6 +24,7 @@ from omicform.services.auth import BearerAuth, IssuedToken
 from omicform.services.generated import GeneratedClients, generated_client
 from omicform.services.http import ErrorMapper, build_transport
 from omicform.services.minting import MINT_CHUNK, mint_in_chunks
+from omicform.services.nmdc_pages import Page, PageReader, next_token_at_end
 from omicform.services.nmdc_staging import (
     CREATORS,
     GETTERS,
@@ -32,6 +33,7 @@ from omicform.services.nmdc_staging import (
     Collection,
     Endpoint,
     drop_nulls,
+    models,
     request_body,
 )
 from omicform.services.nmdc_token import token_expiry, token_request
@@ -39,6 +41,7 @@ from omicform.services.pagination import follow_page_tokens
 from omicform.services.redact import Redactor
 from omicform.services.settings import NMDC_URL_SETTING, NmdcSettings, Secret
 from omicform.services.transport import RequestSafety
+from omicform.services.wire import SENT
 
 __all__ = ["Collection", "NmdcService", "RunInfo", "ValidationOutcome"]
 
@@ -72,14 +75,6 @@ class RunInfo:
     @property
     def finished(self) -> bool:
         return self.status in ("COMPLETE", "FAIL")
-
-
-@dataclass(frozen=True)
-class _Page:
-    """One page of an NMDC list, and the token of the next."""
-
-    items: Sequence[dict[str, Any]]
-    next_token: str | None
 
 
 class NmdcService(GeneratedClients):
@@ -268,29 +263,31 @@ class NmdcService(GeneratedClients):
     ) -> Iterator[dict[str, Any]]:
         """Every record of `collection` matching `filter`, page by page (lazily)."""
         lister = LISTERS[collection.name]
-        call, answer = lister.call(), lister.answer()
+        # The request as the generated call builds it; the answer read without its models.
+        request, reader = lister.request(), PageReader(getattr(models(), lister.record))
         filter_text = json.dumps(dict(filter), separators=(",", ":")) if filter else UNSET
         projection_text = ",".join(projection) if projection else UNSET
+        http = self._api.get_httpx_client()
 
-        def fetch(token: str | None) -> _Page:
-            response = self._errors.call(
-                "GET",
-                collection.path,
-                lambda: call(
-                    client=self._api,
-                    filter_=filter_text,
-                    max_page_size=page_size,
-                    page_token=token if token else UNSET,
-                    projection=projection_text,
-                ),
+        def send(token: str | None, sent: Callable[[], None] | None) -> httpx.Response:
+            kwargs = request(
+                filter_=filter_text,
+                max_page_size=page_size,
+                page_token=token if token else UNSET,
+                projection=projection_text,
             )
-            page = response.parsed
-            if not isinstance(page, answer):
-                raise _unparsed("GET", collection.path, response.status_code)
-            next_token = page.next_page_token if isinstance(page.next_page_token, str) else None
-            return _Page([doc.to_dict() for doc in page.resources], next_token)
+            if sent is not None:  # the wire calls it once the request has left (wire.SENT)
+                kwargs["extensions"] = {SENT: sent}
+            return self._errors.call("GET", collection.path, lambda: http.request(**kwargs))
 
-        return follow_page_tokens(fetch)
+        def read(response: httpx.Response) -> Page:
+            page = reader.read(response.content)
+            if page is None:  # off the spec: the error the generated models gave for it
+                self._errors.remember(response)  # the request it names (another thread's)
+                raise self._errors.unreadable("GET", collection.path, ok=(200,))
+            return page
+
+        return follow_page_tokens(send, next_token_at_end, read)
 
     def get_record(self, collection: Collection, key: str) -> dict[str, Any] | None:
         """One record by its natural key, or None. Without a get-one (samples): a filtered list."""

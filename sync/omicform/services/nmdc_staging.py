@@ -19,22 +19,35 @@ from omicform.errors import ConfigError
 _CALLS = "omicform_nmdc_client.api.wf_file_staging"
 
 
+def models() -> Any:
+    """The generated models' package, imported on first use."""
+    import omicform_nmdc_client.models as found
+
+    return found
+
+
 class Endpoint(NamedTuple):
     """One generated call, named rather than imported: a run imports only the calls it makes
     and their models (a plan of samples never imports the create or globus calls)."""
 
     module: str  # under omicform_nmdc_client.api.wf_file_staging
     model: str  # what it answers with (and, to create or update, takes): a model's name
+    record: str = ""  # for a list: the model of one listed record
 
     def call(self) -> Callable[..., Response[Any]]:
         # `__import__`, not importlib.import_module: `python -X importtime` reports it.
         found: Any = __import__(f"{_CALLS}.{self.module}", fromlist=["sync_detailed"])
         return found.sync_detailed  # type: ignore[no-any-return]
 
-    def answer(self) -> type[Any]:
-        import omicform_nmdc_client.models as models
+    def request(self) -> Callable[..., dict[str, Any]]:
+        """The generated call's request, unsent: `httpx.Client.request(**request(...))` puts
+        on the wire what `call()` would. For lists, whose answers are read without the
+        generated models (nmdc_pages.py)."""
+        found: Any = __import__(f"{_CALLS}.{self.module}", fromlist=["_get_kwargs"])
+        return found._get_kwargs  # type: ignore[no-any-return]
 
-        return getattr(models, self.model)  # type: ignore[no-any-return]
+    def answer(self) -> type[Any]:
+        return getattr(models(), self.model)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -56,9 +69,11 @@ class Collection:
 # The generated client's calls, by collection name (a collection without a get-one call is
 # read through a filtered list; one without an update call cannot be updated).
 LISTERS: dict[str, Endpoint] = {
-    "jgi_sequencing_projects": Endpoint("list_jgi_sequencing_projects", "JgiSequencingProjectPage"),
-    "jgi_samples": Endpoint("list_jgi_samples", "JgiSamplePage"),
-    "globus_tasks": Endpoint("list_globus_tasks", "GlobusTaskPage"),
+    "jgi_sequencing_projects": Endpoint(
+        "list_jgi_sequencing_projects", "JgiSequencingProjectPage", "JgiSequencingProjectDoc"
+    ),
+    "jgi_samples": Endpoint("list_jgi_samples", "JgiSamplePage", "JgiSampleDoc"),
+    "globus_tasks": Endpoint("list_globus_tasks", "GlobusTaskPage", "GlobusTaskDoc"),
 }
 GETTERS: dict[str, Endpoint] = {
     "jgi_sequencing_projects": Endpoint("get_jgi_sequencing_project", "JgiSequencingProject"),

@@ -49,6 +49,9 @@ _BAD_VALUE = re.compile(rb"[\r\n\x00]")
 _BAD_TARGET = re.compile(rb"[\x00-\x20\x7f]")
 
 Origin = tuple[str, str, int]  # scheme, host (ASCII), port
+# A request extension: called once the request's last byte has left (pagination.py waits
+# for it before parsing a page, so that the next request is on its way meanwhile).
+SENT = "omicform.sent"
 
 
 class _Connection:
@@ -116,6 +119,8 @@ class WireTransport(httpx.BaseTransport):
         connection = self._checkout(origin, timeouts.get("connect"))
         try:
             _send(connection.sock, request, timeouts.get("write"))
+            if (sent := request.extensions.get(SENT)) is not None:
+                sent()
             response, keep = _receive(connection.sock, request, timeouts.get("read"))
         except BaseException:
             connection.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
@@ -238,6 +238,10 @@ _COERCE = {"str": coerce_str, "int": coerce_int, "datetime": coerce_datetime}
 
 def json_datetime(value: datetime) -> str:
     """A datetime as pydantic writes it: microseconds only if any, `Z` for UTC."""
+    if value.tzinfo is None and value.year >= 1000:
+        # What the rest writes, in one call (stored datetimes are all naive): a listed page
+        # writes one per record. Before year 1000 strftime's %Y does not pad; isoformat does.
+        return value.isoformat()
     text = value.strftime("%Y-%m-%dT%H:%M:%S")
     if value.microsecond:
         text += f".{value.microsecond:06d}"
@@ -267,6 +271,24 @@ def to_json(value: Any) -> Any:
     if isinstance(value, list):
         return [to_json(v) for v in value]
     return value
+
+
+def documents_to_json(
+    docs: Iterable[dict[str, Any]], keep: Container[str] | None = None
+) -> list[dict[str, Any]]:
+    """`to_json` of each document, only its top-level fields in `keep` if given (a
+    projection without dotted paths), in the document's order. A listed page: thousands of
+    flat documents, whose text and numbers need no call (this is `[to_json(d) ...]` and
+    `project(d, keep, to_json)` without a call per field, a third of a page's cost)."""
+    plain = _PLAIN
+    if keep is None:
+        return [
+            {k: v if v.__class__ in plain else to_json(v) for k, v in doc.items()} for doc in docs
+        ]
+    return [
+        {k: v if v.__class__ in plain else to_json(v) for k, v in doc.items() if k in keep}
+        for doc in docs
+    ]
 
 
 def _plain_or_json(value: Any) -> Any:

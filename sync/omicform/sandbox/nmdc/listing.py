@@ -16,7 +16,7 @@ from typing import Any
 
 from omicform.sandbox.ids import blade, system_id_length
 from omicform.sandbox.jsonbody import UnreadableJson
-from omicform.sandbox.nmdc.fields import Invalid, coerce_int, to_json
+from omicform.sandbox.nmdc.fields import Invalid, coerce_int, documents_to_json, to_json
 from omicform.sandbox.nmdc.query import (
     UnsupportedQuery,
     candidates,
@@ -162,10 +162,10 @@ def list_resources(
     paginate = size >= 1 and len(found) > size
     page = found[:size] if paginate else found
     wanted = projection(fields) if fields else None
-    if wanted:
+    if wanted and any(wanted.values()):  # dotted paths: projected into sub-documents
         resources = [project(doc, wanted, to_json) for _, doc in page]
     else:
-        resources = [to_json(doc) for _, doc in page]
+        resources = documents_to_json((doc for _, doc in page), wanted)
     if not paginate:
         return {"resources": resources}
     token_id = new_system_id(store)
