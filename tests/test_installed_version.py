@@ -62,3 +62,4 @@ def test_without_a_folder_beside_the_package_importlib_metadata_answers(
 
 def test_omicform_knows_its_version_as_installed() -> None:
     assert omicform.__version__ == importlib.metadata.version("omicform")
+    assert "__version__" in omicform.__all__  # public, as it was

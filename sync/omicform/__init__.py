@@ -129,6 +129,7 @@ __all__ = [
     "StateWriteFailed",
     "Workspace",
     "WrongAddress",
+    "__version__",
     "apply_plan",
     "load_plan",
     "run_sandbox",
