@@ -20,6 +20,7 @@ from typing import Any
 
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, Plan
 from omicform.model.render import SYMBOLS
+from omicform.model.styled import escape_matches
 
 MARKER = "<!-- omicform-plan -->"  # lets a workflow find (and replace) its earlier comment
 DETAILS_OVER = 10  # rows: a kind with more changes than this is folded in <details>
@@ -42,13 +43,13 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206
 
 def escape(text: str) -> str:
     """`text` made inert in Markdown and HTML: shown as written, in a table cell too."""
-    visible = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    visible = escape_matches(_CONTROL, text)
     return "".join(_ESCAPED.get(c, c) for c in visible)
 
 
 def escape_html(text: str) -> str:
     """`text` for an HTML block (`<summary>`), where Markdown is not read: entities only."""
-    visible = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    visible = escape_matches(_CONTROL, text)
     return "".join(_ENTITIES.get(c, c) for c in visible)
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Any
 
 from omicform.model.plan import KNOWN_AFTER_APPLY, Change, Plan
-from omicform.model.styled import Styled
+from omicform.model.styled import Styled, escape_matches
 
 SYMBOLS = {
     "mint": ("+", "green", "will be minted"),
@@ -35,7 +35,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069
 
 def printable(text: str) -> str:
     """`text` with every control character shown as an escape (`\\x1b`, `\\n`)."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return escape_matches(_CONTROL, text)
 
 
 def _value(value: Any) -> str:

@@ -18,15 +18,21 @@ if TYPE_CHECKING:
 # Select Graphic Rendition codes of the styles the renderers use (ECMA-48).
 _SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
 _SGR |= {"blue": "34", "magenta": "35", "cyan": "36"}
-COLOURS = frozenset(("red", "green", "yellow", "blue", "magenta", "cyan"))
+COLOURS = frozenset(_SGR) - {"bold", "dim"}
 
 # What could move the cursor, recolour the terminal or reorder a line, but for the line
 # break and the tab: shown escaped wherever text reaches a terminal.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _escaped(text: str) -> str:
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+def escape_matches(pattern: re.Pattern[str], text: str) -> str:
+    """`text` with each match of `pattern` written as its Python escape (`\\x1b`,
+    `\\u202e`): what the plan's text, its Markdown and every written line use."""
+    return pattern.sub(_as_escape, text)
+
+
+def _as_escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
 
 
 def _codes(style: str, colour: bool) -> str:
@@ -57,10 +63,6 @@ class Styled:
         return self
 
     @property
-    def parts(self) -> tuple[tuple[str, str], ...]:
-        return tuple(self._parts)
-
-    @property
     def plain(self) -> str:
         return "".join(text for text, _ in self._parts)
 
@@ -68,7 +70,7 @@ class Styled:
         """The same parts with control characters other than line breaks and tabs shown as
         escapes (`\\x1b`): a server's message cannot restyle the terminal."""
         out = Styled()
-        out._parts = [(_escaped(text), style) for text, style in self._parts]
+        out._parts = [(escape_matches(_CONTROL, text), style) for text, style in self._parts]
         return out
 
     def ansi(self, *, colour: bool = True) -> str:
