@@ -40,6 +40,7 @@ from omicform.kinds.identifiers import mint_dependencies
 from omicform.kinds.staging_read import read_records, referenced_from_others, values_of_references
 from omicform.kinds.staging_rows import ROWS, Row
 from omicform.kinds.staging_update import (
+    WAITS_ON,
     drift_of,
     observed,
     read_modify_write,
@@ -165,7 +166,7 @@ class Staging(SectionKind[DesiredObject]):
         for ref in self.row.refers_to:
             # Every record referring to one project waits, or not, on the same change.
             key = fields.get(ref.field)
-            waits = ctx.memo.get(("waits on", ref.kind, key)) if key.__class__ is str else None
+            waits = ctx.memo.get((WAITS_ON, ref.kind, key)) if key.__class__ is str else None
             depends += waits if waits is not None else reference_waits(obj, ref, ctx)
         origin = obj.origin  # as str(origin), without a Python call per record
         detail = Declared(

@@ -80,6 +80,11 @@ def read_modify_write(
     return body
 
 
+# The memo key of what records naming one record wait on: ctx.memo[WAITS_ON, kind, key].
+# Written here, read by Staging.plan first (a call fewer for most of 100,000 records).
+WAITS_ON = "waits on"
+
+
 def reference_waits(obj: DesiredObject, ref: RefersTo, ctx: PlanContext) -> tuple[str, ...]:
     """What a record waits on for the record its field `ref` names (its project): that
     one's create, when it is planned; remembered for the records naming the same one."""
@@ -100,5 +105,5 @@ def reference_waits(obj: DesiredObject, ref: RefersTo, ctx: PlanContext) -> tupl
             field=f"{obj.address}.{ref.field}",
             hint=f"Declare it under {ref.kind}: {key}: {{...}}, or fix the name.",
         )
-    ctx.memo["waits on", ref.kind, key] = waits
+    ctx.memo[WAITS_ON, ref.kind, key] = waits
     return waits
