@@ -170,16 +170,8 @@ def bench_startup(runs: int) -> dict[str, Any]:
     time beyond a bare interpreter's."""
     omicform, env = str(Path(sys.executable).with_name("omicform")), compiled_env({})
     subprocess.run([omicform, "plan", "--help"], check=True, capture_output=True, env=env)
-    best = math.inf
-    for _ in range(max(runs, 5)):
-        started = time.perf_counter()
-        subprocess.run([omicform, "plan", "--help"], check=True, capture_output=True, env=env)
-        best = min(best, time.perf_counter() - started)
-    bare = math.inf
-    for _ in range(max(runs, 5)):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True, capture_output=True, env=env)
-        bare = min(bare, time.perf_counter() - started)
+    best = best_wall([omicform, "plan", "--help"], env, max(runs, 5))
+    bare = best_wall([sys.executable, "-c", "pass"], env, max(runs, 5))
     plans = plan_imports(max(runs, 5))
     return {
         "benchmark": "start-up: imports of a whole `omicform plan` (a project, 3 samples)",
@@ -190,6 +182,16 @@ def bench_startup(runs: int) -> dict[str, Any]:
         f"interpreter ({bare:.3f} s)",
         "imports_s": round(plans["nmdc"], 3),
     }
+
+
+def best_wall(argv: list[str], env: dict[str, str], runs: int) -> float:
+    """The shortest wall time of `runs` runs of `argv`."""
+    best = math.inf
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(argv, check=True, capture_output=True, env=env)
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def loop_seconds() -> float:
