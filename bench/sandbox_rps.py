@@ -12,9 +12,6 @@ It writes the table into docs/performance.md (between its markers) unless `--no-
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import signal
 import statistics
 import subprocess
@@ -26,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from table import replace_between
+from table import measured_on, replace_between
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
 BEGIN = "<!-- bench:sandbox (make bench writes this table) -->"
@@ -190,8 +187,7 @@ def main() -> None:
 def markdown(rows: list[str], startup: float, args: argparse.Namespace) -> str:
     """The table for docs/performance.md, with when and how it was measured."""
     measured = (
-        f"Measured on {dt.date.today().isoformat()}: {platform.platform()}, Python "
-        f"{platform.python_version()}, {os.cpu_count()} cores; {args.count:,} requests per "
+        f"{measured_on()}; {args.count:,} requests per "
         f"call from {args.threads} client threads; the sandbox printed its exports "
         f"{startup:.2f} s after launch."
     )

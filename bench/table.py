@@ -28,11 +28,18 @@ def _row(row: dict[str, Any]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def measured_on() -> str:
+    """When and on what: the first words of each table's line."""
+    return (
+        f"Measured on {dt.date.today().isoformat()}: {platform.platform()}, Python "
+        f"{platform.python_version()}, {os.cpu_count()} cores"
+    )
+
+
 def render(rows: list[dict[str, Any]], machine: dict[str, float]) -> str:
     head = [
         BEGIN,
-        f"Measured on {dt.date.today().isoformat()}: {platform.platform()}, Python "
-        f"{platform.python_version()}, {os.cpu_count()} cores. omicform: best of 3 (start-up: "
+        f"{measured_on()}. omicform: best of 3 (start-up: "
         "best of 5, bench/startup.py); the official client: one run. The machine's speed: a "
         f"fixed Python loop (2,000,000 additions) took {machine['loop_seconds_before']:.3f} s "
         f"before the benchmarks and {machine['loop_seconds_after']:.3f} s after (best of 3).",
