@@ -52,6 +52,39 @@ def test_a_damaged_entry_is_ignored(tmp_path: Path, cache_home: Path) -> None:
     _same(fresh, load_yaml(path))
 
 
+def test_another_files_entry_renamed_to_this_ones_is_ignored(
+    tmp_path: Path, cache_home: Path
+) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text("omicform: 1\nsamples:\n  z:\n    size: 9\n")
+    load_yaml(other)
+    (other_entry,) = cache_home.rglob("*.json")
+    path = _big(tmp_path / "a.yaml")
+    fresh = load_yaml(path)
+    for entry in cache_home.rglob("*.json"):
+        if entry != other_entry:
+            entry.write_bytes(other_entry.read_bytes())
+    _same(fresh, load_yaml(path))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"omicform": 1, "samples": 5}',  # JSON, but no entry
+        '"omicform: 1"',
+        "[" * 100_000 + "]" * 100_000,  # nested past the JSON decoder's limit
+        '{"for": "%s", "value": ' + '["l", ' * 5_000 + "1" + "]" * 5_000 + "}",  # past _decode's
+        '{"for": "%s", "value": ["m", 1, "samples", 2, {"a": 1}]}',  # a mapping not tagged
+    ],
+)
+def test_an_entry_that_is_not_one_is_ignored(tmp_path: Path, cache_home: Path, text: str) -> None:
+    path = _big(tmp_path / "a.yaml")
+    fresh = load_yaml(path)
+    for entry in cache_home.rglob("*.json"):
+        entry.write_text(text.replace("%s", entry.stem))
+    _same(fresh, load_yaml(path))
+
+
 def test_errors_are_never_cached_and_still_name_the_line(tmp_path: Path, cache_home: Path) -> None:
     path = _big(tmp_path / "a.yaml", extra='  "f000001":\n    size: 1\n')
     for _ in range(2):

@@ -5,7 +5,8 @@ same file reads the result back in a fraction of that. Entries live in the user'
 folder (`$XDG_CACHE_HOME/omicform`, else `~/.cache/omicform`), never beside the config: a
 pull request could commit a crafted entry there. An entry holds only what the strict
 loader produced (plain values and `LineMap`s with their lines) as tagged JSON, so reading
-one runs no code; a damaged or foreign entry is ignored. Only an entry that parsed without
+one runs no code; it names the hash of the file it was made from, and a damaged or foreign
+entry (another file's, renamed) is ignored. Only an entry that parsed without
 error is stored, so every error is still the parser's. `OMICFORM_PARSE_CACHE=off` turns
 it off. Small files are cached too: reading one back is cheaper than importing the parser
 and PyYAML, which a plan run again on unchanged files then never does.
@@ -27,6 +28,7 @@ from typing import Any
 from omicform import __version__
 
 _MAP, _LIST, _TIME, _DATE, _BYTES = "m", "l", "t", "d", "b"
+_FOR, _VALUE = "for", "value"  # an entry: {"for": the file's sha256, "value": its document}
 
 
 class _Unsupported(Exception):
@@ -65,16 +67,27 @@ def cached(raw: bytes, parse: Callable[[], Any], make_map: Callable[[int], Any])
     folder = cache_folder()
     if folder is None:
         return parse()
-    entry = folder / (hashlib.sha256(raw).hexdigest() + ".json")
+    digest = hashlib.sha256(raw).hexdigest()
+    entry = folder / (digest + ".json")
     try:
-        return _decode(json.loads(entry.read_bytes()), make_map)
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-        pass  # absent or unreadable: parse
+        return _read(entry, digest, make_map)
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        pass  # absent, unreadable, foreign or nested past the decoder's limit: parse
     value = parse()
     # A cache that cannot be written only costs time.
     with contextlib.suppress(OSError, _Unsupported, ValueError, RecursionError):
-        _store(entry, json.dumps(_encode(value), separators=(",", ":")))
+        document = {_FOR: digest, _VALUE: _encode(value)}
+        _store(entry, json.dumps(document, separators=(",", ":")))
     return value
+
+
+def _read(entry: Path, digest: str, make_map: Callable[[int], Any]) -> Any:
+    """The entry's document, if it is an entry for the file of hash `digest`: one copied or
+    renamed from another file's (or any other JSON) must not stand in for this file."""
+    document = json.loads(entry.read_bytes())
+    if not isinstance(document, dict) or document.get(_FOR) != digest:
+        raise ValueError("not this file's entry")
+    return _decode(document[_VALUE], make_map)
 
 
 def _store(entry: Path, text: str) -> None:
@@ -115,6 +128,8 @@ def _encode(value: Any) -> Any:
 
 def _decode(value: Any, make_map: Callable[[int], Any]) -> Any:
     if not isinstance(value, list):
+        if isinstance(value, dict):  # `_encode` writes every mapping as a tagged list
+            raise ValueError("not a cache entry")
         return value
     tag = value[0]
     if tag == _MAP:
