@@ -22,6 +22,10 @@ from omicform.services.nmdc_pages import Page, next_token_at_end
 from omicform.services.pagination import follow_page_tokens
 
 
+class Endless(Exception):
+    pass
+
+
 class Pages:
     """A scripted walk: page i holds [i] and the token `t{i+1}`, the last none; it logs
     every send, sent signal and read, in the order they happen."""
@@ -50,7 +54,7 @@ class Pages:
         return Page([{"i": index}], token)
 
     def walk(self) -> Any:
-        return follow_page_tokens(self.send, self.peek, self.read)
+        return follow_page_tokens(self.send, self.peek, self.read, Endless)
 
 
 def test_the_next_request_leaves_before_a_page_is_read_and_the_walk_stops_at_the_end() -> None:
@@ -99,6 +103,25 @@ def test_a_wrong_guess_is_dropped_and_the_pages_own_token_followed() -> None:
     assert pages.log == ["send 0", "send 7", "read 0", "send 1", "read 1", "send 2", "read 2"]
 
 
+class Looping(Pages):
+    """Every page names t1 as the next, and says so at its end."""
+
+    def peek(self, index: int) -> str | None:
+        return "t1"
+
+    def read(self, index: int) -> Page:
+        self.log.append(f"read {index}")
+        return Page([{"i": index}], "t1")
+
+
+def test_a_page_naming_an_earlier_pages_token_ends_the_walk_never_sending_it_again() -> None:
+    pages, found = Looping(9), []
+    with pytest.raises(Endless):
+        found.extend(r["i"] for r in pages.walk())
+    assert found == [0, 1]  # the records read, then the error
+    assert pages.log == ["send 0", "send 1", "read 0", "read 1"]
+
+
 # -- against a scripted NMDC ------------------------------------------------------------------
 
 
@@ -137,6 +160,18 @@ def test_a_malformed_page_is_the_clear_error_even_with_its_successor_asked_for()
     assert "the answer could not be read" in text
     assert "page_token=n1" in text  # the request it names is the malformed page's own
     assert peer.count("GET", STAGING_SAMPLES.path) == 3  # its successor was asked for
+
+
+def test_a_server_naming_the_same_token_again_gets_a_clear_error_not_an_endless_walk() -> None:
+    peer = Peer()
+    page = reply(200, {"resources": [sample_record("f0")], "next_page_token": "n1"})
+    peer.on("GET", STAGING_SAMPLES.path, *[page] * 5)
+    with pytest.raises(ServiceError) as caught:
+        list(nmdc(peer).list_records(STAGING_SAMPLES, page_size=1))
+    assert "the token of an earlier page, so the list would never end" in str(caught.value)
+    assert "report it to NMDC" in str(caught.value.hint)
+    tokens = [r.url.params.get("page_token") for r in peer.seen if r.url.path != "/token"]
+    assert tokens == [None, "n1"]  # n1 once: a single-use token is never sent twice
 
 
 def body(**members: Any) -> bytes:

@@ -287,7 +287,17 @@ class NmdcService(GeneratedClients):
                 raise self._errors.unreadable("GET", collection.path, ok=(200,))
             return page
 
-        return follow_page_tokens(send, next_token_at_end, read)
+        def repeated() -> ServiceError:
+            return ServiceError(
+                "a page named the token of an earlier page, so the list would never end",
+                service=self._errors.service,
+                method="GET",
+                path=collection.path,
+                hint="The server's fault, not the configuration's: retry later, and report it "
+                "to NMDC if it persists (run with -vv to see each page's request).",
+            )
+
+        return follow_page_tokens(send, next_token_at_end, read, repeated)
 
     def get_record(self, collection: Collection, key: str) -> dict[str, Any] | None:
         """One record by its natural key, or None. Without a get-one (samples): a filtered list."""

@@ -27,6 +27,7 @@ def follow_page_tokens(
     send: Callable[[str | None, Callable[[], None] | None], R],
     peek: Callable[[R], str | None],
     read: Callable[[R], TokenPage[T]],
+    repeated: Callable[[], Exception],
 ) -> Iterator[T]:
     """NMDC style: a page, then the page its `next_page_token` names, until one has none.
 
@@ -44,14 +45,17 @@ def follow_page_tokens(
 
     NMDC's tokens are single-use and remember only the position, so `send` must send the
     same filter, projection and page size with every token; that is the caller's closure.
+    A page naming a token already followed would make the walk endless (nmdc-runtime never
+    does): `repeated()` is raised instead, and that token is never sent again.
     """
     workers: ThreadPoolExecutor | None = None
     ahead: Future[R] | None = None
+    followed: set[str] = set()
     try:
         answer = send(None, None)
         while True:
             guess = peek(answer)
-            if guess:
+            if guess and guess not in followed:
                 workers = workers or _workers()
                 ahead = _sent_first(workers, send, guess)
             page = read(answer)
@@ -63,6 +67,9 @@ def follow_page_tokens(
             yield from page.items
             if not page.next_token:
                 return
+            if page.next_token in followed:
+                raise repeated()
+            followed.add(page.next_token)
             if ahead is None:
                 answer = send(page.next_token, None)
             else:
