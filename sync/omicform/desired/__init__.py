@@ -4,17 +4,11 @@ kind loads its own section: `omicform.engine.desired.load_desired` reads a confi
 from omicform.desired.model import (
     DesiredObject,
     DesiredState,
-    IdentifierBatch,
-    MetadataSubmission,
-    NemoManifest,
     ServiceConfig,
 )
 
 __all__ = [
     "DesiredObject",
     "DesiredState",
-    "IdentifierBatch",
-    "MetadataSubmission",
-    "NemoManifest",
     "ServiceConfig",
 ]

@@ -7,12 +7,13 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from omicform.desired.files import read_user_file
 from omicform.desired.jsonfile import parse_json
 from omicform.desired.load import check_references
-from omicform.desired.model import DesiredState, MetadataSubmission, Origin
+from omicform.desired.model import DesiredState, Origin
 from omicform.desired.references import (
     ReferenceSyntaxError,
     Unresolved,
@@ -29,6 +30,19 @@ def sha256(data: bytes) -> str:
 
 def canonical_json(document: Any) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@dataclass(frozen=True)
+class MetadataSubmission:
+    """An nmdc:Database JSON file to submit with json:submit."""
+
+    name: str
+    path: Path
+    origin: Origin
+
+    @property
+    def address(self) -> str:
+        return f"metadata_submissions.{self.name}"
 
 
 @dataclass(frozen=True)

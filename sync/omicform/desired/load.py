@@ -22,7 +22,6 @@ from omicform.desired.context import LoadContext
 from omicform.desired.display import shown
 from omicform.desired.model import (
     DesiredState,
-    IdentifierBatch,
     Move,
     Origin,
     Reference,
@@ -206,6 +205,14 @@ class _Loader:
         )
 
 
+class DeclaredBatch(Protocol):
+    """A declared identifier batch, as a reference is checked against it (the record is the
+    identifiers kind's)."""
+
+    @property
+    def count(self) -> int: ...
+
+
 def check_references(state: DesiredState, refs: Iterable[tuple[Reference, Origin, str]]) -> None:
     """Checks references found outside the YAML (inside metadata documents)."""
     batches = {b.name: b for b in state.of(REFERENCED)}
@@ -214,7 +221,7 @@ def check_references(state: DesiredState, refs: Iterable[tuple[Reference, Origin
 
 
 def check_reference(
-    batches: Mapping[str, IdentifierBatch], ref: Reference, where: Origin, field: str
+    batches: Mapping[str, DeclaredBatch], ref: Reference, where: Origin, field: str
 ) -> None:
     """A reference must name a declared batch and an index below its count."""
     batch = batches.get(ref.batch)

@@ -122,50 +122,6 @@ class Move:
 
 
 @dataclass(frozen=True)
-class IdentifierBatch:
-    """Ids to mint once and keep forever (`type: nmdc:DataObject, count: 4`)."""
-
-    name: str
-    schema_class: str
-    count: int
-    origin: Origin
-
-    @property
-    def address(self) -> str:
-        return f"identifiers.{self.name}"
-
-
-@dataclass(frozen=True)
-class MetadataSubmission:
-    """An nmdc:Database JSON file to submit with json:submit."""
-
-    name: str
-    path: Path
-    origin: Origin
-
-    @property
-    def address(self) -> str:
-        return f"metadata_submissions.{self.name}"
-
-
-@dataclass(frozen=True)
-class NemoManifest:
-    """A NeMO manifest TSV to submit, checked locally first."""
-
-    name: str
-    path: Path
-    origin: Origin
-    strict: bool = False
-    # The webhook document sent with the submission, checked; it names the variable that
-    # holds its credential (auth_details_env), never the credential itself.
-    notification: Mapping[str, Any] | None = None
-
-    @property
-    def address(self) -> str:
-        return f"nemo_manifests.{self.name}"
-
-
-@dataclass(frozen=True)
 class NmdcServiceConfig:
     """`services.nmdc`: where NMDC is, and the environment variables its credentials are in."""
 

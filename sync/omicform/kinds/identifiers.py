@@ -12,7 +12,7 @@ from typing import Any
 
 from omicform.connections import Connections
 from omicform.desired.context import LoadContext
-from omicform.desired.model import IdentifierBatch, Origin, Reference, Template
+from omicform.desired.model import Origin, Reference, Template
 from omicform.desired.references import references_in
 from omicform.desired.sections import error_at, only
 from omicform.desired.yamlfile import LineMap
@@ -36,6 +36,20 @@ NAME = "identifiers"
 # (`count: 1000000000`) would mint until something broke; ten thousand is far more than a
 # study's data objects, and a larger need can be split into several batches.
 MAX_BATCH = 10_000
+
+
+@dataclass(frozen=True)
+class IdentifierBatch:
+    """A declared batch: ids to mint once and keep forever (`type: nmdc:DataObject, count: 4`)."""
+
+    name: str
+    schema_class: str
+    count: int
+    origin: Origin
+
+    @property
+    def address(self) -> str:
+        return f"{NAME}.{self.name}"
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,14 @@ from typing import Any
 from omicform.checks.nmdc_metadata import check_database
 from omicform.connections import Connections
 from omicform.desired.context import LoadContext
-from omicform.desired.documents import MetadataDocument, canonical_json, read_metadata, sha256
-from omicform.desired.model import MetadataSubmission, Origin
+from omicform.desired.documents import (
+    MetadataDocument,
+    MetadataSubmission,
+    canonical_json,
+    read_metadata,
+    sha256,
+)
+from omicform.desired.model import Origin
 from omicform.desired.references import Unresolved, parse_tree, resolver
 from omicform.desired.sections import file_entry
 from omicform.desired.yamlfile import LineMap

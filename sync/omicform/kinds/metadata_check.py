@@ -7,9 +7,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from omicform.desired.documents import MetadataDocument, read_metadata
+from omicform.desired.documents import MetadataDocument, MetadataSubmission, read_metadata
 from omicform.desired.files import decode_utf8, read_user_file
-from omicform.desired.model import DesiredState, MetadataSubmission
+from omicform.desired.model import DesiredState
 from omicform.desired.problems import Problems
 from omicform.desired.references import resolver
 from omicform.errors import ConfigError, PlanError

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from omicform.desired.display import safe_message
 from omicform.desired.documents import sha256
 from omicform.desired.files import read_user_file
-from omicform.desired.model import NemoManifest
 from omicform.desired.problems import Problems
 from omicform.errors import ConfigError
 from omicform.kinds.base import CheckContext
+from omicform.kinds.nemo_manifests.declared import NemoManifest
 from omicform.kinds.nemo_manifests.notification import resolve
 from omicform.kinds.nemo_manifests.rules import ManifestReport, check_manifest
 

@@ -10,7 +10,6 @@ from rich.console import RenderableType
 
 from omicform.connections import Connections
 from omicform.desired.context import LoadContext
-from omicform.desired.model import NemoManifest
 from omicform.desired.yamlfile import LineMap
 from omicform.kinds.base import (
     AdoptContext,
@@ -23,6 +22,7 @@ from omicform.kinds.base import (
     not_dumpable,
 )
 from omicform.kinds.nemo_manifests.apply import carry_out_manifest
+from omicform.kinds.nemo_manifests.declared import NemoManifest
 from omicform.kinds.nemo_manifests.files import check_manifests
 from omicform.kinds.nemo_manifests.load import load_manifests
 from omicform.kinds.nemo_manifests.plan import (

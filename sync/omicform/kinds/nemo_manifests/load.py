@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from omicform.desired.context import LoadContext
-from omicform.desired.model import NemoManifest, Origin
+from omicform.desired.model import Origin
 from omicform.desired.sections import error_at, file_entry
 from omicform.desired.yamlfile import LineMap
+from omicform.kinds.nemo_manifests.declared import NemoManifest
 from omicform.kinds.nemo_manifests.notification import load_notification
 from omicform.kinds.nemo_manifests.record import NAME
 

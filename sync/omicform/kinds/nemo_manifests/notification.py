@@ -19,10 +19,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from omicform.desired.model import NemoManifest, Origin
+from omicform.desired.model import Origin
 from omicform.desired.sections import error_at, only
 from omicform.desired.yamlfile import LineMap
 from omicform.errors import ConfigError, MissingCredentials
+from omicform.kinds.nemo_manifests.declared import NemoManifest
 
 METHODS = ("GET", "POST", "PUT")
 AUTH_TYPES = ("none", "secret_token", "basic", "bearer_token", "api_key")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from omicform.desired.model import NemoManifest
 from omicform.kinds.base import PlanContext
+from omicform.kinds.nemo_manifests.declared import NemoManifest
 from omicform.kinds.nemo_manifests.files import ManifestFile
 from omicform.kinds.nemo_manifests.guidance import guidance_for
 from omicform.kinds.nemo_manifests.record import NAME, ManifestRecord

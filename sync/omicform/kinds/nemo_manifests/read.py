@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from omicform.desired.model import NemoManifest
 from omicform.errors import NotFound
 from omicform.kinds.base import ReadContext
 from omicform.kinds.gone import gone
+from omicform.kinds.nemo_manifests.declared import NemoManifest
 from omicform.kinds.nemo_manifests.intents import settle, submission_data
 from omicform.services.nemo import NemoService, Submission
 

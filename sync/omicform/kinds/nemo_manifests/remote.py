@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from omicform.connections import Connections
-from omicform.desired.model import NemoManifest
 from omicform.errors import ConfigError, MissingCredentials, ServiceError
 from omicform.kinds.base import LocalFiles
+from omicform.kinds.nemo_manifests.declared import NemoManifest
 from omicform.kinds.nemo_manifests.files import ManifestFile
 from omicform.kinds.nemo_manifests.notification import (
     REFUSED,
