@@ -64,6 +64,20 @@ def test_a_plan_without_nemo_never_imports_its_client_nor_its_kind(
     assert not under(modules, "vcr") and "omicform.services.recording" not in modules
 
 
+def test_a_plan_of_staging_alone_imports_no_other_kind(
+    tmp_path: Path, omicform_sandbox: Sandbox
+) -> None:
+    (tmp_path / "omicform.yaml").write_text(
+        "omicform: 1\n"
+        "jgi_sequencing_projects:\n  p1:\n    sequencing_project_description: d\n"
+        '    jgi_proposal_id: "1"\n    nmdc_study_id: "nmdc:sty-11-28tm5d36"\n'
+    )
+    modules = imported_by("plan", cwd=tmp_path, env=omicform_sandbox.env)
+    assert "omicform.kinds.staging" in modules
+    kinds = under(modules, "omicform.kinds") - {"omicform.kinds", "omicform.kinds.base"}
+    assert kinds == {m for m in kinds if m.startswith("omicform.kinds.staging")}
+
+
 def test_a_plan_imports_only_the_generated_calls_it_makes(
     tmp_path: Path, omicform_sandbox: Sandbox
 ) -> None:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from omicform.connections import Connections
-from omicform.desired.model import DesiredState
+from omicform.desired.model import DesiredState, Reference, Template
 from omicform.desired.problems import Problems
+from omicform.desired.references import references_in
 from omicform.errors import ConfigError
 from omicform.model.plan import Action, Change, Drift, Payload
 from omicform.model.snapshot import Snapshot
@@ -24,6 +25,9 @@ from omicform.state.model import ResourceState, State
 T = TypeVar("T")
 P = TypeVar("P", bound=Payload)
 
+# The identifiers kind's name: a change whose values refer to a batch it mints in the same
+# plan waits for that mint (`mint_dependencies`), whichever kind the change is.
+MINTING_KIND = "identifiers"
 PAGE_SIZE = 2000  # records per list request when reading in batches
 
 
@@ -129,6 +133,18 @@ def payload_of(change: Change, decode: Callable[[dict[str, Any]], P], typed: typ
 
 def not_dumpable(name: str) -> ConfigError:
     return ConfigError(f"{name} cannot be dumped", field="KIND")
+
+
+def mint_dependencies(values: Iterable[Any], ctx: PlanContext) -> list[str]:
+    """The batches `values` refer to that this plan mints: their changes must wait for them."""
+    batches = {
+        ref.batch
+        for value in values
+        if isinstance(value, (Reference, Template, list, dict))
+        for ref in references_in(value)
+    }
+    addresses = (f"{MINTING_KIND}.{b}" for b in sorted(batches))
+    return [a for a in addresses if ctx.action_of(a) is Action.MINT]
 
 
 class Recorder(Protocol):

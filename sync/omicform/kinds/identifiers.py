@@ -1,23 +1,23 @@
 """Identifier batches: ids minted once from NMDC and kept forever (`type:`, `count:`).
 
-Other kinds refer to them as `${identifiers.NAME[i]}`; `mint_dependencies` is how their
-changes come to wait for a batch minted in the same apply.
+Other kinds refer to them as `${identifiers.NAME[i]}`; `kinds.base.mint_dependencies` is
+how their changes come to wait for a batch minted in the same apply.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from omicform.connections import Connections
 from omicform.desired.context import LoadContext
-from omicform.desired.model import Origin, Reference, Template
-from omicform.desired.references import references_in
+from omicform.desired.model import Origin
 from omicform.desired.sections import error_at, only
 from omicform.desired.yamlfile import LineMap
 from omicform.errors import ConfigError, OutcomeUnknown, ServiceError
 from omicform.kinds.base import (
+    MINTING_KIND,
     AdoptContext,
     ApplyContext,
     CheckContext,
@@ -31,7 +31,7 @@ from omicform.kinds.base import (
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, Detail, Payload
 from omicform.state.model import ResourceState
 
-NAME = "identifiers"
+NAME = MINTING_KIND
 # Ids one batch may ask for. The server puts no bound on `how_many`, so a typo
 # (`count: 1000000000`) would mint until something broke; ten thousand is far more than a
 # study's data objects, and a larger need can be split into several batches.
@@ -86,18 +86,6 @@ class MintedIds:
         if resource is None:
             return None
         return cls(resource.key, resource.schema_class, resource.minted)
-
-
-def mint_dependencies(values: Iterable[Any], ctx: PlanContext) -> list[str]:
-    """The batches `values` refer to that this plan mints: their changes must wait for them."""
-    batches = {
-        ref.batch
-        for value in values
-        if isinstance(value, (Reference, Template, list, dict))
-        for ref in references_in(value)
-    }
-    addresses = (f"{NAME}.{b}" for b in sorted(batches))
-    return [a for a in addresses if ctx.action_of(a) is Action.MINT]
 
 
 def _batch(name: str, spec: Any, where: Origin) -> IdentifierBatch:

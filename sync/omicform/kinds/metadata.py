@@ -39,11 +39,11 @@ from omicform.kinds.base import (
     PlanContext,
     ReadContext,
     SectionKind,
+    mint_dependencies,
     not_dumpable,
     payload_of,
 )
 from omicform.kinds.gone import gone
-from omicform.kinds.identifiers import mint_dependencies
 from omicform.kinds.metadata_check import check_documents
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, Payload
 from omicform.model.render import printable

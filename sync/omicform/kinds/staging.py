@@ -34,9 +34,9 @@ from omicform.kinds.base import (
     PlanContext,
     ReadContext,
     SectionKind,
+    mint_dependencies,
     payload_of,
 )
-from omicform.kinds.identifiers import mint_dependencies
 from omicform.kinds.staging_read import read_records, referenced_from_others, values_of_references
 from omicform.kinds.staging_rows import ROWS, Row
 from omicform.kinds.staging_update import (
