@@ -22,7 +22,8 @@ from omicform.kinds.nemo_manifests.history import HistoryQuery, submissions
 from omicform.sandbox import Sandbox, run_sandbox
 from omicform.sandbox.testing import NEMO_COLLEAGUE, manifest_tsv
 from omicform.services.nemo import NemoService
-from omicform.services.settings import HttpSettings, NemoSettings
+from omicform.services.nemo_settings import NemoSettings
+from omicform.services.settings import HttpSettings
 
 
 @pytest.fixture()

@@ -18,7 +18,8 @@ from omicform.engine.executor import apply_plan
 from omicform.engine.workspace import Workspace
 from omicform.sandbox import Sandbox, run_sandbox
 from omicform.services.nemo import NemoService
-from omicform.services.settings import HttpSettings, NemoSettings
+from omicform.services.nemo_settings import NemoSettings
+from omicform.services.settings import HttpSettings
 
 
 @pytest.fixture()

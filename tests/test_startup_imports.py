@@ -22,7 +22,12 @@ from omicform.model.snapshot import Snapshot
 from omicform.sandbox import Sandbox
 from omicform.state.model import ResourceState, State
 
-NEMO_ONLY = ("omicform_nemo_client", "omicform.services.nemo", "omicform.kinds.nemo_manifests")
+NEMO_ONLY = (
+    "omicform_nemo_client",
+    "omicform.services.nemo",
+    "omicform.services.nemo_settings",
+    "omicform.kinds.nemo_manifests",
+)
 
 
 def imported_by(*args: str, cwd: Path, env: dict[str, str] | None = None) -> set[str]:

@@ -13,12 +13,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from omicform.desired.model import ServiceConfig
-from omicform.services.settings import HttpSettings, NemoSettings, NmdcSettings
+from omicform.services.settings import HttpSettings, NmdcSettings
 
 if TYPE_CHECKING:
     import httpx
 
     from omicform.services.nemo import NemoService
+    from omicform.services.nemo_settings import NemoSettings
     from omicform.services.nmdc import NmdcService
 
 
@@ -68,6 +69,8 @@ class Connections:
         )
 
     def nemo_settings(self) -> NemoSettings:
+        from omicform.services.nemo_settings import NemoSettings  # NeMO's: only when called
+
         cfg = self.config.nemo
         http = replace(self.http or HttpSettings(max_connections=4), rate_limit=cfg.rate_limit)
         return NemoSettings.from_env(

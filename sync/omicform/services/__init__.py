@@ -16,14 +16,9 @@ from omicform.lazy import first_use
 
 if TYPE_CHECKING:
     from omicform.services.nemo import NemoService, Submission, SubmissionStep
+    from omicform.services.nemo_settings import NemoCredentials, NemoSettings
     from omicform.services.nmdc import Collection, NmdcService, RunInfo, ValidationOutcome
-    from omicform.services.settings import (
-        NemoCredentials,
-        NemoSettings,
-        NmdcCredentials,
-        NmdcSettings,
-        Secret,
-    )
+    from omicform.services.settings import NmdcCredentials, NmdcSettings, Secret
 
 # Each public name -> the module that defines it.
 _LAZY: dict[str, str] = {
@@ -31,10 +26,8 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(
         ["Collection", "NmdcService", "RunInfo", "ValidationOutcome"], "omicform.services.nmdc"
     ),
-    **dict.fromkeys(
-        ["NemoCredentials", "NemoSettings", "NmdcCredentials", "NmdcSettings", "Secret"],
-        "omicform.services.settings",
-    ),
+    **dict.fromkeys(["NemoCredentials", "NemoSettings"], "omicform.services.nemo_settings"),
+    **dict.fromkeys(["NmdcCredentials", "NmdcSettings", "Secret"], "omicform.services.settings"),
 }
 
 __all__ = [

@@ -39,14 +39,14 @@ from omicform.nemo_facts import STEP_NAMES as STEP_NAMES
 from omicform.services.auth import BearerAuth, IssuedToken, jwt_expiry
 from omicform.services.generated import GeneratedClients, generated_client
 from omicform.services.http import ErrorMapper, build_transport
-from omicform.services.pagination import follow_page_numbers
-from omicform.services.redact import Redactor
-from omicform.services.settings import (
+from omicform.services.nemo_settings import (
     NEMO_LOGIN_URL_SETTING,
     NEMO_URL_SETTING,
     NemoSettings,
-    Secret,
 )
+from omicform.services.pagination import follow_page_numbers
+from omicform.services.redact import Redactor
+from omicform.services.settings import Secret
 from omicform.services.transport import RequestSafety
 
 SERVICE = "NeMO"

@@ -1,4 +1,5 @@
-"""Where each service is, how to authenticate to it, and how politely to call it.
+"""Where NMDC is, how to authenticate to it, and how politely to call each service (NeMO's
+own settings: `nemo_settings.py`, imported only by a run that calls NeMO).
 
 Secrets are read from the environment only and are wrapped in `Secret`, whose repr and str
 never show the value.
@@ -13,14 +14,9 @@ from omicform.errors import MissingCredentials
 from omicform.services.retry import RetryPolicy
 
 NMDC_PRODUCTION_URL = "https://api.microbiomedata.org"
-NEMO_PRODUCTION_URL = "https://nemoarchive.org/api"
-NEMO_PRODUCTION_LOGIN_URL = "https://api.nemoarchive.org"
-NEMO_DOCUMENTED_RATE = 3.0  # requests per second, from NeMO's documentation
 
 # Where the user sets each base URL, for errors that mean "wrong address".
 NMDC_URL_SETTING = "`services.nmdc.url`, or NMDC_API_URL"
-NEMO_URL_SETTING = "`services.nemo.url`, or NEMO_API_URL"
-NEMO_LOGIN_URL_SETTING = "`services.nemo.login_url`, or NEMO_LOGIN_URL"
 
 
 class Secret:
@@ -46,7 +42,7 @@ class Secret:
         return hash(self._value)
 
 
-def _require(env: Mapping[str, str], name: str, purpose: str) -> str:
+def required_env(env: Mapping[str, str], name: str, purpose: str) -> str:
     value = env.get(name, "")
     if not value:
         raise MissingCredentials(
@@ -95,12 +91,12 @@ class NmdcCredentials:
         if env.get(client_id_var):
             return cls(
                 client_id=env[client_id_var],
-                client_secret=Secret(_require(env, client_secret_var, "NMDC client secret")),
+                client_secret=Secret(required_env(env, client_secret_var, "NMDC client secret")),
             )
         if env.get(username_var):
             return cls(
                 username=env[username_var],
-                password=Secret(_require(env, password_var, "NMDC password")),
+                password=Secret(required_env(env, password_var, "NMDC password")),
             )
         raise MissingCredentials(
             f"neither {client_id_var} nor {username_var} is set",
@@ -109,33 +105,6 @@ class NmdcCredentials:
                 f"export {client_id_var} and {client_secret_var} (a site client), or "
                 f"{username_var} and {password_var} (a user)."
             ),
-        )
-
-
-@dataclass(frozen=True)
-class NemoCredentials:
-    """The submitter's NeMO (Aspera) username and password."""
-
-    username: str
-    password: Secret
-
-    def secrets(self) -> tuple[str, ...]:
-        return (self.password.reveal(),)
-
-    def logins(self) -> tuple[tuple[str, str], ...]:
-        return ((self.username, self.password.reveal()),)
-
-    @classmethod
-    def from_env(
-        cls,
-        env: Mapping[str, str],
-        *,
-        username_var: str = "NEMO_USERNAME",
-        password_var: str = "NEMO_PASSWORD",
-    ) -> NemoCredentials:
-        return cls(
-            username=_require(env, username_var, "NeMO username"),
-            password=Secret(_require(env, password_var, "NeMO password")),
         )
 
 
@@ -186,41 +155,4 @@ class NmdcSettings:
             base_url=env.get("NMDC_API_URL") or url or NMDC_PRODUCTION_URL,
             credentials=credentials,
             http=http or HttpSettings(),
-        )
-
-
-@dataclass(frozen=True)
-class NemoSettings:
-    """How to reach NeMO: its URLs, credentials and HTTP settings."""
-
-    base_url: str = NEMO_PRODUCTION_URL
-    login_url: str = NEMO_PRODUCTION_LOGIN_URL
-    credentials: NemoCredentials | None = None
-    http: HttpSettings = field(
-        default_factory=lambda: HttpSettings(rate_limit=NEMO_DOCUMENTED_RATE, max_connections=4)
-    )
-
-    @classmethod
-    def from_env(
-        cls,
-        env: Mapping[str, str],
-        *,
-        url: str | None = None,
-        login_url: str | None = None,
-        username_var: str = "NEMO_USERNAME",
-        password_var: str = "NEMO_PASSWORD",
-        http: HttpSettings | None = None,
-    ) -> NemoSettings:
-        """`NEMO_API_URL`/`NEMO_LOGIN_URL` over the given URLs over production; credentials
-        from the named variables when they are set."""
-        credentials = None
-        if env.get(username_var):
-            credentials = NemoCredentials.from_env(
-                env, username_var=username_var, password_var=password_var
-            )
-        return cls(
-            base_url=env.get("NEMO_API_URL") or url or NEMO_PRODUCTION_URL,
-            login_url=env.get("NEMO_LOGIN_URL") or login_url or NEMO_PRODUCTION_LOGIN_URL,
-            credentials=credentials,
-            http=http or HttpSettings(rate_limit=NEMO_DOCUMENTED_RATE, max_connections=4),
         )
