@@ -81,6 +81,7 @@ def test_a_plan_of_staging_alone_imports_no_other_kind(
     assert "omicform.kinds.staging" in modules
     kinds = under(modules, "omicform.kinds") - {"omicform.kinds", "omicform.kinds.base"}
     assert kinds == {m for m in kinds if m.startswith("omicform.kinds.staging")}
+    assert "omicform.services.nmdc_runs" not in modules  # metadata's: validate, submit, runs
 
 
 def test_a_plan_imports_only_the_generated_calls_it_makes(

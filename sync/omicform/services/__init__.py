@@ -17,15 +17,15 @@ from omicform.lazy import first_use
 if TYPE_CHECKING:
     from omicform.services.nemo import NemoService, Submission, SubmissionStep
     from omicform.services.nemo_settings import NemoCredentials, NemoSettings
-    from omicform.services.nmdc import Collection, NmdcService, RunInfo, ValidationOutcome
+    from omicform.services.nmdc import Collection, NmdcService
+    from omicform.services.nmdc_runs import RunInfo, ValidationOutcome
     from omicform.services.settings import NmdcCredentials, NmdcSettings, Secret
 
 # Each public name -> the module that defines it.
 _LAZY: dict[str, str] = {
     **dict.fromkeys(["NemoService", "Submission", "SubmissionStep"], "omicform.services.nemo"),
-    **dict.fromkeys(
-        ["Collection", "NmdcService", "RunInfo", "ValidationOutcome"], "omicform.services.nmdc"
-    ),
+    **dict.fromkeys(["Collection", "NmdcService"], "omicform.services.nmdc"),
+    **dict.fromkeys(["RunInfo", "ValidationOutcome"], "omicform.services.nmdc_runs"),
     **dict.fromkeys(["NemoCredentials", "NemoSettings"], "omicform.services.nemo_settings"),
     **dict.fromkeys(["NmdcCredentials", "NmdcSettings", "Secret"], "omicform.services.settings"),
 }

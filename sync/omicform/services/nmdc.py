@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 from omicform_nmdc_client import Client
@@ -43,7 +42,10 @@ from omicform.services.settings import NMDC_URL_SETTING, NmdcSettings, Secret
 from omicform.services.transport import RequestSafety
 from omicform.services.wire import SENT
 
-__all__ = ["Collection", "NmdcService", "RunInfo", "ValidationOutcome"]
+if TYPE_CHECKING:
+    from omicform.services.nmdc_runs import RunInfo, ValidationOutcome
+
+__all__ = ["Collection", "NmdcService"]
 
 SERVICE = "NMDC"
 T = TypeVar("T")
@@ -53,28 +55,6 @@ NMDC_SAFETY = RequestSafety(
     patch_repeatable=True,
     repeatable_post_suffixes=frozenset({"/token", "/metadata/json:validate"}),
 )
-
-
-@dataclass(frozen=True)
-class ValidationOutcome:
-    """NMDC's json:validate verdict: errors by collection."""
-
-    ok: bool
-    errors: Mapping[str, Sequence[str]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """A workflow run NMDC reports for a submission."""
-
-    id: str
-    status: str  # REQUESTED, STARTED, FAIL or COMPLETE
-    started_at: str | None = None
-    job: str | None = None
-
-    @property
-    def finished(self) -> bool:
-        return self.status in ("COMPLETE", "FAIL")
 
 
 class NmdcService(GeneratedClients):
@@ -143,6 +123,8 @@ class NmdcService(GeneratedClients):
         from omicform_nmdc_client.api.metadata import validate_metadata_json
         from omicform_nmdc_client.models import MetadataValidationResult, NmdcDatabase
 
+        from omicform.services.nmdc_runs import ValidationOutcome
+
         body = NmdcDatabase.from_dict(dict(database))
         response = self._errors.call(
             "POST",
@@ -185,6 +167,8 @@ class NmdcService(GeneratedClients):
     def get_run(self, run_id: str) -> RunInfo:
         from omicform_nmdc_client.api.runs import get_run
         from omicform_nmdc_client.models import RunSummary
+
+        from omicform.services.nmdc_runs import RunInfo
 
         response = self._errors.call(
             "GET",
