@@ -30,6 +30,7 @@ from omicform.desired.model import (
 )
 from omicform.desired.moved import load_moved
 from omicform.desired.problems import Problems
+from omicform.desired.references import REFERENCED
 from omicform.desired.sections import section
 from omicform.desired.settings import SECRET_NAMES, load_services
 from omicform.desired.state_section import load_state_settings
@@ -40,8 +41,6 @@ FORMAT_VERSION = 1
 DEFAULT_FILE = "omicform.yaml"
 # The sections of the file format itself; every other section is a kind's.
 CONFIG_SECTIONS = ("omicform", "services", "state", "moved")
-# `${identifiers.NAME[i]}` names an entry of this section (desired/references.py).
-REFERENCED = "identifiers"
 
 __all__ = [
     "DEFAULT_FILE",

@@ -9,6 +9,8 @@ from typing import Any
 from omicform.desired.display import shown
 from omicform.desired.model import Reference, Template
 
+# `${identifiers.NAME[i]}` names an entry of this section: a batch of the identifiers kind.
+REFERENCED = "identifiers"
 _REFERENCE = re.compile(r"\$\{identifiers\.([A-Za-z0-9_.-]+)\[(\d+)\]\}")
 _ANY_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 

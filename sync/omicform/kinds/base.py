@@ -16,7 +16,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from omicform.connections import Connections
 from omicform.desired.model import DesiredState, Reference, Template
 from omicform.desired.problems import Problems
-from omicform.desired.references import references_in
+from omicform.desired.references import REFERENCED, references_in
 from omicform.errors import ConfigError
 from omicform.model.plan import Action, Change, Drift, Payload
 from omicform.model.snapshot import Snapshot
@@ -25,9 +25,6 @@ from omicform.state.model import ResourceState, State
 T = TypeVar("T")
 P = TypeVar("P", bound=Payload)
 
-# The identifiers kind's name: a change whose values refer to a batch it mints in the same
-# plan waits for that mint (`mint_dependencies`), whichever kind the change is.
-MINTING_KIND = "identifiers"
 PAGE_SIZE = 2000  # records per list request when reading in batches
 
 
@@ -143,7 +140,7 @@ def mint_dependencies(values: Iterable[Any], ctx: PlanContext) -> list[str]:
         if isinstance(value, (Reference, Template, list, dict))
         for ref in references_in(value)
     }
-    addresses = (f"{MINTING_KIND}.{b}" for b in sorted(batches))
+    addresses = (f"{REFERENCED}.{b}" for b in sorted(batches))
     return [a for a in addresses if ctx.action_of(a) is Action.MINT]
 
 

@@ -13,11 +13,11 @@ from typing import Any
 from omicform.connections import Connections
 from omicform.desired.context import LoadContext
 from omicform.desired.model import Origin
+from omicform.desired.references import REFERENCED
 from omicform.desired.sections import error_at, only
 from omicform.desired.yamlfile import LineMap
 from omicform.errors import ConfigError, OutcomeUnknown, ServiceError
 from omicform.kinds.base import (
-    MINTING_KIND,
     AdoptContext,
     ApplyContext,
     CheckContext,
@@ -31,7 +31,7 @@ from omicform.kinds.base import (
 from omicform.model.plan import KNOWN_AFTER_APPLY, Action, Change, Detail, Payload
 from omicform.state.model import ResourceState
 
-NAME = MINTING_KIND
+NAME = REFERENCED  # the section `${identifiers.NAME[i]}` refers to
 # Ids one batch may ask for. The server puts no bound on `how_many`, so a typo
 # (`count: 1000000000`) would mint until something broke; ten thousand is far more than a
 # study's data objects, and a larger need can be split into several batches.
