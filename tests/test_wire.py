@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from omicform.services import wire_answer
 from omicform.services.wire import WireTransport
 
 Script = Callable[[bytes], bytes | None]  # the request's bytes -> the answer (None: hang up)
@@ -168,6 +169,51 @@ class TestFraming:
             pytest.raises(httpx.RemoteProtocolError),
         ):
             http.post(server.url(), content=b"x")
+
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            b"HTTP/1.1 200 OK\r\nContent-Length: 100000000000\r\n\r\nabc",  # 100 GB said
+            b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\nabc",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\nab",
+        ],
+    )
+    def test_a_body_longer_than_omicform_reads_is_refused_before_it_is_read(
+        self, answer: bytes
+    ) -> None:
+        with (
+            peer(lambda r: answer, hang_up=True) as server,
+            client(WireTransport()) as http,
+            pytest.raises(httpx.RemoteProtocolError, match="more than omicform reads"),
+        ):
+            http.get(server.url())
+
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            b"HTTP/1.1 200 OK\r\n\r\n" + b"x" * 1001,  # delimited by the close
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + b"1f4\r\n"
+            + b"x" * 500
+            + b"\r\n"
+            + b"1f5\r\n"
+            + b"x" * 501
+            + b"\r\n0\r\n\r\n",
+        ],
+    )
+    def test_the_limit_holds_however_the_body_is_framed(
+        self, answer: bytes, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(wire_answer, "MAX_BODY", 1000)
+        with (
+            peer(lambda r: answer, hang_up=True) as server,
+            client(WireTransport()) as http,
+            pytest.raises(httpx.RemoteProtocolError, match="more than omicform reads"),
+        ):
+            http.get(server.url())
+        exactly = b"HTTP/1.1 200 OK\r\n\r\n" + b"x" * 1000
+        with peer(lambda r: exactly, hang_up=True) as server, client(WireTransport()) as http:
+            assert len(http.get(server.url()).content) == 1000
 
     def test_a_header_that_would_smuggle_another_is_refused_before_sending(self) -> None:
         with (

@@ -17,6 +17,11 @@ import httpx
 
 MAX_LINE = 65536  # bytes in a status, header or chunk-size line
 MAX_FIELDS = 100  # header fields in one answer (http.client's limit too)
+# Bytes of one answer's body. NMDC's largest (a page of 2,000 records) is a few MB; a length
+# past this is a fault (of the server, or of something between), and reading it would
+# allocate it whole: refused before reading, as any answer that cannot be read.
+MAX_BODY = 256 * 1024 * 1024
+READ_SIZE = 65536  # bytes read at a time from a body delimited by the close
 
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
@@ -106,14 +111,31 @@ def _body(
     if coding is not None:
         if coding.lower().rsplit(b",", 1)[-1].strip() == b"chunked":
             return _chunked(reader), True
-        return reader.read(), False
+        return _until_close(reader), False
     length = named.get(b"content-length")
     if length is None:
-        return reader.read(), False  # delimited by the close
+        return _until_close(reader), False  # delimited by the close
     values = {v.strip() for v in length.split(b",")}
     if len(values) != 1 or not next(iter(values)).isdigit():
         raise httpx.RemoteProtocolError(f"a malformed Content-Length: {length[:40]!r}")
-    return _exactly(reader, int(next(iter(values)))), True
+    return _exactly(reader, _bounded(int(next(iter(values))))), True
+
+
+def _bounded(size: int) -> int:
+    if size > MAX_BODY:
+        raise httpx.RemoteProtocolError(
+            f"the answer's body is {size:,} bytes, more than omicform reads ({MAX_BODY:,})"
+        )
+    return size
+
+
+def _until_close(reader: IO[bytes]) -> bytes:
+    parts: list[bytes] = []
+    total = 0
+    while part := reader.read(READ_SIZE):
+        total = _bounded(total + len(part))
+        parts.append(part)
+    return b"".join(parts)
 
 
 def _exactly(reader: IO[bytes], size: int) -> bytes:
@@ -127,6 +149,7 @@ def _exactly(reader: IO[bytes], size: int) -> bytes:
 
 def _chunked(reader: IO[bytes]) -> bytes:
     parts: list[bytes] = []
+    total = 0
     while True:
         line = _line(reader)
         size_text = line.split(b";", 1)[0].strip()
@@ -136,6 +159,7 @@ def _chunked(reader: IO[bytes]) -> bytes:
         if size == 0:
             _fields(reader)  # the trailer, if any, ends with an empty line
             return b"".join(parts)
+        total = _bounded(total + size)
         parts.append(_exactly(reader, size))
         if _line(reader) not in (b"\r\n", b"\n"):
             raise httpx.RemoteProtocolError("a chunk does not end where its size says")
