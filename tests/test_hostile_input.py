@@ -194,6 +194,52 @@ def test_a_deeply_nested_metadata_document_is_refused(tmp_path: Path) -> None:
     refused(run(config), str(tmp_path / "doc.json"), "nested too deeply")
 
 
+DEEP = "[" * 100_000 + "]" * 100_000  # JSON nested past what the decoder reads
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "where", "words"),
+    [
+        (
+            {"omicform.state.json": DEEP},
+            ["state", "list"],
+            "omicform.state.json",
+            ["cannot be read"],
+        ),
+        (
+            {
+                "omicform.state.json": '{"format_version": 1, "serial": 1, "lineage": "x", '
+                '"resources": []}',
+                "omicform.state.json.journal": DEEP + "\n" + DEEP + "\n",  # not only the torn tail
+            },
+            ["state", "list"],
+            "omicform.state.json.journal:1",
+            ["journal is damaged"],
+        ),
+        ({"plan.json": DEEP}, ["apply", "plan.json"], "plan.json", ["not an omicform plan file"]),
+        (
+            {},
+            ["dump", "globus_tasks", "--filter", "[" * 5000 + "]" * 5000],
+            "--filter",
+            ["not JSON"],
+        ),
+    ],
+)
+def test_json_nested_past_reading_in_state_journal_plan_or_filter_is_a_clear_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    files: dict[str, str],
+    args: list[str],
+    where: str,
+    words: list[str],
+) -> None:
+    (tmp_path / "omicform.yaml").write_text(TASKS)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    refused(CliRunner().invoke(main, args), where, *words)
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
 def test_an_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
     config = tmp_path / "omicform.yaml"

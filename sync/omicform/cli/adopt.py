@@ -82,7 +82,7 @@ def dump_command(kind: str, filter_text: str | None, config: Path, verbose: int)
     assert found is not None  # click allowed only the dumpable kinds' names
     try:
         query = json.loads(filter_text) if filter_text else None
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise ConfigError(f"not JSON: {exc}", field="--filter") from None
     services = workspace(config, None).desired().services if config.exists() else None
     with Connections(services) as connections:

@@ -106,7 +106,7 @@ def load_plan(path: Path) -> Plan:
         return Plan.from_json(data, decode_detail)
     except FileNotFoundError:
         raise ConfigError("no such plan file", file=str(path)) from None
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise ConfigError(
             f"not an omicform plan file ({exc})",
             file=str(path),

@@ -61,7 +61,7 @@ def read_records(path: Path) -> list[JournalRecord]:
 def _parse(line: bytes, number: int, path: Path) -> JournalRecord:
     try:
         data = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
     if not isinstance(data, dict):
         raise _damaged(path, number, "is not a journal record")

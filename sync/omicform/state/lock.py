@@ -57,7 +57,7 @@ class StateLock:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return {"pid": None, "host": "?", "operation": "?", "since": "?"}
         return data if isinstance(data, dict) else None
 
@@ -107,7 +107,7 @@ class StateLock:
             return False
         try:
             moved = json.loads(aside.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             moved = None
         if moved != stale:
             with contextlib.suppress(FileExistsError):

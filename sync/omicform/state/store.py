@@ -96,7 +96,7 @@ class StateStore:
             return State()
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:  # Recursion: nested past reading
             raise ConfigError(
                 f"the state file cannot be read: {exc}",
                 file=str(self.path),

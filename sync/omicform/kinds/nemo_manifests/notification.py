@@ -152,7 +152,7 @@ def _details(auth_type: str, value: str, name: str, address: str) -> dict[str, s
     if value.lstrip().startswith("{"):
         try:
             found = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             found = None
         keys = set(found) if isinstance(found, dict) else set()
         if (
