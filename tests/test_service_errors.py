@@ -194,6 +194,17 @@ class TestNoTraceback:
         with pytest.raises(ServiceError):
             nmdc(peer).get_run("r1")
 
+    @pytest.mark.parametrize(("status", "said"), [(200, "could not be read"), (500, "failed")])
+    def test_json_nested_past_what_python_decodes_is_a_service_error(
+        self, status: int, said: str
+    ) -> None:
+        deep = b"[" * 100_000 + b"]" * 100_000
+        peer = Peer()
+        peer.on("GET", "/runs/r1", lambda r: httpx.Response(status, content=deep))
+        with pytest.raises(ServiceError, match=said) as caught:
+            nmdc(peer).get_run("r1")
+        assert len(str(caught.value)) < 2_000  # the server's message is clipped
+
     @pytest.mark.parametrize("url", ["http://host:port", "http://[::1", "http://a:pw-x@h:bad"])
     def test_an_invalid_base_url_is_a_config_error_naming_the_setting(self, url: str) -> None:
         with pytest.raises(ConfigError, match="NMDC_API_URL") as caught:

@@ -151,7 +151,7 @@ class ErrorMapper:
     def server_message(self, content: bytes) -> str | None:
         try:
             body = json.loads(content)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             text = content.decode("utf-8", "replace").strip()
             return self._clip(text) if text else None
         if isinstance(body, dict):
@@ -186,7 +186,7 @@ class ErrorMapper:
         """Whether a body is the service's usual JSON error, not a router's or a proxy's."""
         try:
             body = json.loads(content)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return False
         if not isinstance(body, dict):
             return False
@@ -313,9 +313,10 @@ class ErrorMapper:
             if not repeatable:
                 raise self.for_transport(method, path, exc, repeatable=False) from None
             raise self.unreadable(method, path, ok=ok) from None
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             # The generated client could not parse the body: an answer off the spec (a proxy's
-            # HTML 502, a plain-text 500, a web page at a wrong URL). Judge it by its status.
+            # HTML 502, a plain-text 500, a web page at a wrong URL, JSON nested past what
+            # Python's decoder reads). Judge it by its status.
             last = self._last_response(method, path)
             if last is not None and last.status_code not in ok:
                 raise self.for_status(

@@ -311,7 +311,7 @@ def _refusal_or_success(status: int) -> bool:
 def _json_id(content: bytes) -> str | None:
     try:
         data = json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     found = data.get("id") if isinstance(data, dict) else None
     return found if isinstance(found, str) and found else None

@@ -61,7 +61,7 @@ def scrub_body(body: bytes | str | None, content_type: str = "") -> bytes | str 
     if stripped.startswith(("{", "[")):
         try:
             return json.dumps(_scrub_json(json.loads(text)), sort_keys=True)
-        except ValueError:
+        except (ValueError, RecursionError):
             return body
     if "form-urlencoded" in content_type or ("=" in text and "\n" not in text and " " not in text):
         pairs = parse_qsl(text, keep_blank_values=True)
@@ -159,7 +159,7 @@ def comparable_body(request: Any) -> Any:
         return ("multipart", parts)
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     try:
         return sorted(parse_qsl(raw.decode(), keep_blank_values=True))
