@@ -152,6 +152,9 @@ def test_a_reference_from_defaults_makes_every_row_wait_for_its_batch(tmp_path: 
     [
         ({"size": "12.5"}, "jdp_file_size", "expected a whole number"),
         ({"size": "-"}, "jdp_file_size", "expected a whole number"),
+        ({"size": "--5"}, "jdp_file_size", "expected a whole number"),
+        ({"size": "\u00b2"}, "jdp_file_size", "expected a whole number"),  # a digit to isdigit
+        ({"size": "1" + "0" * 5000}, "jdp_file_size", "a number of 5,001 digits is too long"),
         ({"date": "2024-03-01"}, "create_date", "not only a date"),
         ({"date": "2024-02-30T00:00:00Z"}, "create_date", "expected a date and time"),
     ],

@@ -57,6 +57,11 @@ class Section:
         return frozenset(self.required)
 
 
+# Python turns at most 4,300 digits into an int (sys.get_int_max_str_digits); no field's
+# number comes near it, so a longer one is a mistake to report, not a traceback.
+MAX_DIGITS = 4300
+
+
 class FieldTypeError(ValueError):
     """A declared value does not fit its field; the message says what would."""
 
@@ -80,10 +85,22 @@ def coerce(spec: FieldSpec, value: Any, *, from_text: bool = False) -> Any:
             raise FieldTypeError(f"expected a whole number, got {shown(value)}")
         if isinstance(value, int):
             return value
-        if from_text and isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value.strip())
+        if from_text and isinstance(value, str):
+            return whole_number(value)
         raise FieldTypeError(f"expected a whole number, got {shown(value)}")
     return datetime_text(value)
+
+
+def whole_number(text: str) -> int:
+    """A table cell's whole number: ASCII digits, a minus sign at most (`int()` alone also
+    takes `²` as a digit and fails on it, and refuses more than MAX_DIGITS digits)."""
+    digits = text.strip()
+    unsigned = digits.removeprefix("-")
+    if not (unsigned.isascii() and unsigned.isdigit()):
+        raise FieldTypeError(f"expected a whole number, got {shown(text)}")
+    if len(unsigned) > MAX_DIGITS:
+        raise FieldTypeError(f"a number of {len(unsigned):,} digits is too long")
+    return int(digits)
 
 
 def _described(value: Any) -> str:

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from omicform.desired.display import SHOWN_CHARS, find_unsafe, has_unsafe, safe_name, shown
 from omicform.desired.fields import (
+    MAX_DIGITS,
     FieldSpec,
     FieldTypeError,
     Section,
@@ -214,7 +215,7 @@ def _quick(
         if value is None:
             continue
         if whole:
-            if not (value.isascii() and value.isdigit()):
+            if not (value.isascii() and value.isdigit()) or len(value) > MAX_DIGITS:
                 return None
             typed.append((name, int(value)))
             continue
@@ -333,7 +334,9 @@ def _plain_value(spec: FieldSpec, value: Any, from_text: bool) -> Any:
         if spec.type == "str":
             return value if "${" not in value else SLOW
         if spec.type == "int":
-            return int(value) if from_text and value.isascii() and value.isdigit() else SLOW
+            if from_text and value.isascii() and value.isdigit() and len(value) <= MAX_DIGITS:
+                return int(value)
+            return SLOW
         try:
             return datetime_text(value)
         except FieldTypeError:
