@@ -157,6 +157,8 @@ def test_a_reference_from_defaults_makes_every_row_wait_for_its_batch(tmp_path: 
         ({"size": "1" + "0" * 5000}, "jdp_file_size", "a number of 5,001 digits is too long"),
         ({"date": "2024-03-01"}, "create_date", "not only a date"),
         ({"date": "2024-02-30T00:00:00Z"}, "create_date", "expected a date and time"),
+        ({"date": "0001-01-01T00:00:00+01:00"}, "create_date", "expected a date and time"),
+        ({"date": "9999-12-31T23:59:59-01:00"}, "create_date", "expected a date and time"),
     ],
 )
 def test_a_wrong_cell_is_named_at_its_row_and_field(

@@ -194,6 +194,16 @@ def test_a_deeply_nested_metadata_document_is_refused(tmp_path: Path) -> None:
     refused(run(config), str(tmp_path / "doc.json"), "nested too deeply")
 
 
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_a_yaml_datetime_outside_the_years_utc_holds_is_refused_at_its_field(
+    tmp_path: Path, moment: str
+) -> None:
+    config = tmp_path / "omicform.yaml"
+    fields = SAMPLE_FIELDS.replace('"2024-01-01T00:00:00Z"', moment)  # unquoted: a timestamp
+    config.write_text(f"omicform: 1\njgi_samples:\n  f1: {{{fields}}}\n")
+    refused(run(config), f"{config}:3", "jgi_samples.f1.create_date", "out of range in UTC")
+
+
 DEEP = "[" * 100_000 + "]" * 100_000  # JSON nested past what the decoder reads
 
 

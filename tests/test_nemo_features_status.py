@@ -19,6 +19,7 @@ from omicform.engine.executor import apply_plan
 from omicform.engine.workspace import Workspace
 from omicform.kinds.nemo_manifests.guidance import upload_guidance
 from omicform.kinds.nemo_manifests.history import HistoryQuery, submissions
+from omicform.kinds.nemo_manifests.intents import submission_data
 from omicform.sandbox import Sandbox, run_sandbox
 from omicform.sandbox.testing import NEMO_COLLEAGUE, manifest_tsv
 from omicform.services.nemo import NemoService
@@ -173,3 +174,20 @@ def test_status_needs_no_state_for_history(sandbox: Sandbox, tmp_path: Path) -> 
     result = status(tmp_path, sandbox.env, "--history")
     assert result.exit_code == 0, result.output
     assert "0 of your submissions" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("creation", "utc"),
+    [
+        ("2025-03-01T10:00:00+02:00", "2025-03-01T08:00:00+00:00"),
+        ("2025-03-01T10:00:00", "2025-03-01T10:00:00+00:00"),  # naive: UTC
+        ("0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00+00:00"),  # before year 1 in UTC
+        ("9999-12-31T23:59:59-01:00", "9999-12-31T23:59:59.999999+00:00"),  # after 9999
+    ],
+)
+def test_a_submissions_creation_is_read_in_utc_whatever_its_offset(creation: str, utc: str) -> None:
+    wire = {"id": "abc", "submitter": "alice", "creation": creation, "complete": False}
+    peer = Peer()
+    peer.on("GET", "/api/submission/abc", reply(200, {**wire, "success": False, "steps": []}))
+    service, _ = nemo(peer)
+    assert submission_data(service.get_submission("abc"))["creation"] == utc

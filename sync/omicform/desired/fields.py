@@ -114,7 +114,10 @@ def datetime_text(value: Any) -> str:
     if isinstance(value, str):
         return _datetime_from_text(value)
     if isinstance(value, dt.datetime):
-        moment = utc_instant(value)
+        try:
+            moment = utc_instant(value)
+        except OverflowError:  # 0001-01-01T00:00:00+01:00 is in year 0 in UTC
+            raise FieldTypeError(f"{shown(value)} is out of range in UTC") from None
     else:
         raise FieldTypeError(
             f"expected a date and time like 2023-01-01T00:00:00Z, got {shown(value)}"

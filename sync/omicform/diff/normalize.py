@@ -23,7 +23,8 @@ def utc_instant(value: dt.datetime) -> dt.datetime: ...
 @overload
 def utc_instant(value: str) -> dt.datetime | None: ...
 def utc_instant(value: dt.datetime | str) -> dt.datetime | None:
-    """The instant `value` names, aware and in UTC; None for text that is not ISO 8601.
+    """The instant `value` names, aware and in UTC; None for text that is not ISO 8601 or
+    whose instant falls outside years 1-9999 in UTC (a datetime so raises OverflowError).
 
     A naive datetime is UTC: the NMDC server stores datetimes without a zone, in UTC, and
     reads them back so. Text may end in `Z` (which `fromisoformat` reads only from Python
@@ -31,8 +32,8 @@ def utc_instant(value: dt.datetime | str) -> dt.datetime | None:
     """
     if isinstance(value, str):
         try:
-            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
+            return utc_instant(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except (ValueError, OverflowError):  # not ISO 8601, or in UTC before 1 or after 9999
             return None
     if value.tzinfo is None:
         return value.replace(tzinfo=dt.timezone.utc)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from io import BytesIO
 from typing import Any
 
@@ -338,12 +338,25 @@ def _submission(wire: WireSubmission) -> Submission:
     return Submission(
         id=wire.id,
         submitter=wire.submitter,
-        creation=wire.creation,
+        creation=_in_utc(wire.creation),
         complete=wire.complete,
         success=wire.success,
         steps=steps,
         policy=wire.policy if isinstance(wire.policy, str) else None,
     )
+
+
+def _in_utc(moment: datetime) -> datetime:
+    """A submission's creation in UTC (naive: UTC). NeMO's documentation bounds no date: one
+    whose instant falls before year 1 or after 9999 in UTC (`0001-01-01T00:00:00+01:00`) is
+    kept at that end, where it still compares rightly with every intent's window."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:
+        edge = datetime.min if moment.year == datetime.min.year else datetime.max
+        return edge.replace(tzinfo=timezone.utc)
 
 
 def _unparsed(method: str, path: str, status: int) -> ServiceError:
