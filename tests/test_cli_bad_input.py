@@ -85,6 +85,8 @@ MISTAKES = {
     "literal secret": (GOOD + "services:\n  nmdc:\n    client_secret: hunter2\n", 11, "services.nmdc.client_secret"),
     "unknown service setting": (GOOD + "services:\n  nemo:\n    rate: 3\n", 11, "services.nemo.rate"),
     "bad rate limit": (GOOD + "services:\n  nemo:\n    rate_limit: fast\n", 11, "services.nemo.rate_limit"),
+    "rate limit not a number": (GOOD + "services:\n  nemo:\n    rate_limit: .nan\n", 11, "services.nemo.rate_limit"),
+    "infinite rate limit": (GOOD + "services:\n  nmdc:\n    rate_limit: .inf\n", 11, "services.nmdc.rate_limit"),
     "wrong version": (GOOD.replace("omicform: 1", "omicform: 2"), 1, "omicform"),
     "unknown reference": (GOOD.replace("task_status: ACTIVE", 'task_status: "${identifiers.nope[0]}"'), 8, "globus_tasks.t1.task_status"),
     "bad identifier count": (GOOD + "identifiers:\n  ids: {type: \"nmdc:DataObject\", count: 0}\n", 10, "identifiers.ids.count"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from omicform.desired.model import NemoServiceConfig, NmdcServiceConfig, ServiceConfig
@@ -73,7 +74,9 @@ def _options(section: LineMap, name: str, file: str, default: Any) -> Any:
 def _setting(key: str, value: Any, file: str, line: int, field: str) -> Any:
     if key == "rate_limit":
         if value is not None and (
-            isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 < value < math.inf  # `.nan` would limit nothing; null is "no limit"
         ):
             raise ConfigError(
                 "expected requests per second (a positive number) or null",
