@@ -179,6 +179,26 @@ def test_missing_credentials_name_the_variable_and_send_nothing(
     assert listener.hits == 0
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["apply", "--lock-timeout", "nan"],  # no deadline is ever reached: a hang on a held lock
+        ["apply", "--wait-timeout", "nan"],
+        ["apply", "--wait-timeout", "-1"],
+        ["state", "push", "--lock-timeout", "nan"],
+    ],
+)
+def test_a_wait_that_is_no_number_of_seconds_is_refused_and_sends_nothing(
+    tmp_path: Path, listener: type[Counter], args: list[str]
+) -> None:
+    config = tmp_path / "omicform.yaml"
+    config.write_text(GOOD)
+    result = CliRunner().invoke(main, [*args, "-f", str(config)])
+    assert result.exit_code == 1, result.output
+    assert args[-2] in result.stderr and "Traceback" not in result.output
+    assert listener.hits == 0
+
+
 def test_init_writes_a_config_that_validates(tmp_path: Path) -> None:
     path = tmp_path / "omicform.yaml"
     assert CliRunner().invoke(main, ["init", str(path)]).exit_code == 0

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from omicform.cli.common import (
     EXIT_ERROR,
+    SECONDS,
     cassette,
     cassette_options,
     config_option,
@@ -62,10 +63,18 @@ RESULT_STYLE = {"done": "green", "failed": "red", "unknown": "yellow", "skipped"
     "--wait/--no-wait", default=False, help="Follow NeMO submissions through their six steps."
 )
 @click.option(
-    "--wait-timeout", default=3600.0, show_default=True, help="Seconds to follow submissions."
+    "--wait-timeout",
+    type=SECONDS,
+    default=3600.0,
+    show_default=True,
+    help="Seconds to follow submissions.",
 )
 @click.option(
-    "--lock-timeout", default=0.0, show_default=True, help="Seconds to wait for the state lock."
+    "--lock-timeout",
+    type=SECONDS,
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for the state lock.",
 )
 @cassette_options
 @detail_option

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -101,6 +102,22 @@ def setup_logging(verbose: int) -> None:
     http = logging.NOTSET if not verbose else logging.INFO if verbose == 1 else logging.DEBUG
     logging.getLogger("omicform.http").setLevel(http)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+class Seconds(click.FloatRange):
+    """A wait in seconds: 0 or more (`inf`: no end), never `nan`, with which no deadline is
+    ever reached (click's FloatRange lets it through: nan is not less than 0)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if isinstance(seconds, float) and math.isnan(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
+
+
+SECONDS = Seconds(min=0)
 
 
 def config_option(func: F) -> F:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from omicform.cli.common import F, config_option, console, handles_errors
+from omicform.cli.common import SECONDS, F, config_option, console, handles_errors
 from omicform.state.backends import DEFAULT_NAME, StateBackend, open_state
 from omicform.state.model import State
 from omicform.state.store import default_pin_path, default_state_path
@@ -25,7 +25,11 @@ def _root(config: Path) -> Path:
 
 def _shared_options(func: F) -> F:
     func = click.option(
-        "--lock-timeout", default=0.0, show_default=True, help="Seconds to wait for each lock."
+        "--lock-timeout",
+        type=SECONDS,
+        default=0.0,
+        show_default=True,
+        help="Seconds to wait for each lock.",
     )(func)
     func = click.option(
         "--force",
