@@ -250,6 +250,14 @@ def test_json_nested_past_reading_in_state_journal_plan_or_filter_is_a_clear_err
     refused(CliRunner().invoke(main, args), where, *words)
 
 
+def test_a_pipe_named_as_a_config_file_is_refused_not_waited_on(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(TASKS)
+    os.mkfifo(tmp_path / "b.yaml")  # reading it would wait for a writer that never comes
+    started = time.monotonic()
+    refused(run(tmp_path), str(tmp_path / "b.yaml"), "not a regular file")
+    assert time.monotonic() - started < 5
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
 def test_an_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
     config = tmp_path / "omicform.yaml"

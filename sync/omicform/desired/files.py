@@ -9,6 +9,7 @@ omicform allows it in the environment, which a file cannot do for itself.
 from __future__ import annotations
 
 import os
+import stat
 from codecs import BOM_UTF8
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def read_user_file(path: Path, *, field: str | None = None) -> bytes:
     """The bytes of a file the user named, or a ConfigError that says why not."""
     file = str(path)
     try:
-        return path.read_bytes()
+        return _regular_file_bytes(path, file, field)
     except IsADirectoryError:
         raise ConfigError(
             "this is a folder, not a file", file=file, field=field, hint="Name a file."
@@ -39,6 +40,24 @@ def read_user_file(path: Path, *, field: str | None = None) -> bytes:
         ) from None
     except OSError as exc:
         raise ConfigError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
+
+
+def _regular_file_bytes(path: Path, file: str, field: str | None) -> bytes:
+    """A regular file's bytes. A pipe would block the read until something wrote to it, and a
+    device such as /dev/zero never ends: both are refused, unread. Opened without blocking
+    (which a pipe would otherwise do on open), then checked, so nothing can swap it in."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ConfigError(
+                "not a regular file (a pipe, a device or a socket)",
+                file=file,
+                field=field,
+                hint="Name a file: omicform reads only regular files.",
+            )
+        return handle.read()
 
 
 def decode_utf8(data: bytes, file: str, *, field: str | None = None, bom: bool = False) -> str:
