@@ -48,9 +48,10 @@ def _regular_file_bytes(path: Path, file: str, field: str | None) -> bytes:
     (which a pipe would otherwise do on open), then checked, so nothing can swap it in."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     with os.fdopen(fd, "rb") as handle:
-        if stat.S_ISDIR(os.fstat(fd).st_mode):
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
             raise IsADirectoryError(path)
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        if not stat.S_ISREG(mode):
             raise ConfigError(
                 "not a regular file (a pipe, a device or a socket)",
                 file=file,
