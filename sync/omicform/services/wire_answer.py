@@ -124,7 +124,7 @@ def _body(
 def _bounded(size: int) -> int:
     if size > MAX_BODY:
         raise httpx.RemoteProtocolError(
-            f"the answer's body is {size:,} bytes, more than omicform reads ({MAX_BODY:,})"
+            f"the answer's body reaches {size:,} bytes, more than omicform reads ({MAX_BODY:,})"
         )
     return size
 
