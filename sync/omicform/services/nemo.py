@@ -34,6 +34,7 @@ from omicform_nemo_client.models import (
 from omicform_nemo_client.models import Submission as WireSubmission
 from omicform_nemo_client.types import UNSET, File, Response, Unset
 
+from omicform.diff.normalize import utc_instant
 from omicform.errors import AuthenticationFailed, MissingCredentials, ServiceError
 from omicform.nemo_facts import STEP_NAMES as STEP_NAMES
 from omicform.services.auth import BearerAuth, IssuedToken, jwt_expiry
@@ -350,10 +351,8 @@ def _in_utc(moment: datetime) -> datetime:
     """A submission's creation in UTC (naive: UTC). NeMO's documentation bounds no date: one
     whose instant falls before year 1 or after 9999 in UTC (`0001-01-01T00:00:00+01:00`) is
     kept at that end, where it still compares rightly with every intent's window."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
     try:
-        return moment.astimezone(timezone.utc)
+        return utc_instant(moment)
     except OverflowError:
         edge = datetime.min if moment.year == datetime.min.year else datetime.max
         return edge.replace(tzinfo=timezone.utc)
