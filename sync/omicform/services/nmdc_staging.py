@@ -35,16 +35,17 @@ class Endpoint(NamedTuple):
     record: str = ""  # for a list: the model of one listed record
 
     def call(self) -> Callable[..., Response[Any]]:
-        # `__import__`, not importlib.import_module: `python -X importtime` reports it.
-        found: Any = __import__(f"{_CALLS}.{self.module}", fromlist=["sync_detailed"])
-        return found.sync_detailed  # type: ignore[no-any-return]
+        return self._generated("sync_detailed")  # type: ignore[no-any-return]
 
     def request(self) -> Callable[..., dict[str, Any]]:
         """The generated call's request, unsent: `httpx.Client.request(**request(...))` puts
         on the wire what `call()` would. For lists, whose answers are read without the
         generated models (nmdc_pages.py)."""
-        found: Any = __import__(f"{_CALLS}.{self.module}", fromlist=["_get_kwargs"])
-        return found._get_kwargs  # type: ignore[no-any-return]
+        return self._generated("_get_kwargs")  # type: ignore[no-any-return]
+
+    def _generated(self, name: str) -> Any:
+        # `__import__`, not importlib.import_module: `python -X importtime` reports it.
+        return getattr(__import__(f"{_CALLS}.{self.module}", fromlist=[name]), name)
 
     def answer(self) -> type[Any]:
         return getattr(models(), self.model)  # type: ignore[no-any-return]
